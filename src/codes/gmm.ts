@@ -1,0 +1,192 @@
+/**
+ * Gaussian mixture models as parameterised in B.9.1 (eqs. 88–90):
+ * means μ_k, variance parameters ν_k with σ_k² = softplus(ν_k), mixing logits
+ * w_k with π = softmax(w). Densities are computed in log space (nats inside this
+ * module), so ν → −∞ (a component collapsing to a delta) and components that
+ * coincide stay finite and NaN-free.
+ *
+ * Two flavours: float64 scalar functions (`gmmLogPdf`, …) for exact analysis,
+ * figures and tests, and tfjs tensor functions (`…T`) for training, where a GMM
+ * is a record of tensors whose last axis indexes components.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { LOG_2PI } from "./normal";
+import type { Rng } from "../core/rng";
+import { normal } from "../core/rng";
+
+/** A scalar GMM (B.9.1): component means μ, variance parameters ν (σ² = softplus ν), mixing logits w. */
+export interface Gmm {
+  readonly mu: readonly number[];
+  readonly nu: readonly number[];
+  readonly w: readonly number[];
+}
+
+/** softplus(x) = log(1 + eˣ) (eq. 90), stable for all x. */
+export function softplus(x: number): number {
+  return x > 30 ? x : Math.log1p(Math.exp(x));
+}
+
+/** log softplus(x) = log σ², exact in float64 down to x = −745 and linear (≈ x) below. */
+export function logSoftplus(x: number): number {
+  return x < -30 ? x - 0.5 * Math.exp(x) : Math.log(softplus(x));
+}
+
+/** ν such that softplus(ν) = σ² (σ² > 0). */
+export function inverseSoftplus(sigma2: number): number {
+  if (!(sigma2 > 0)) throw new RangeError(`inverseSoftplus: σ² must be positive, got ${sigma2}`);
+  return sigma2 > 30 ? sigma2 : sigma2 < 1e-12 ? Math.log(sigma2) : Math.log(Math.expm1(sigma2));
+}
+
+/** log π_k = log softmax(w)_k (eq. 89). */
+export function logMixing(w: readonly number[]): number[] {
+  const m = Math.max(...w);
+  const lse = m + Math.log(w.reduce((s, x) => s + Math.exp(x - m), 0));
+  return w.map((x) => x - lse);
+}
+
+/** Builds a GMM, checking that μ, ν and w have one entry per component (w defaults to equal weights). */
+export function gmm(mu: readonly number[], nu: readonly number[], w?: readonly number[]): Gmm {
+  const weights = w ?? mu.map(() => 0);
+  if (mu.length === 0 || nu.length !== mu.length || weights.length !== mu.length) {
+    throw new RangeError(`gmm: μ, ν and w need the same non-zero length, got ${mu.length}, ${nu.length}, ${weights.length}`);
+  }
+  if ([...mu, ...nu].some((x) => Number.isNaN(x)) || weights.some((x) => Number.isNaN(x))) {
+    throw new RangeError("gmm: NaN parameter");
+  }
+  return { mu: [...mu], nu: [...nu], w: [...weights] };
+}
+
+/** A single Gaussian N(μ, σ²) as a one-component GMM. */
+export function gaussian(mu: number, sigma2: number): Gmm {
+  return gmm([mu], [inverseSoftplus(sigma2)], [0]);
+}
+
+/** A GMM from means, variances σ² and mixing probabilities π (convenience for the paper's priors). */
+export function gmmFromMoments(mu: readonly number[], sigma2: readonly number[], pi?: readonly number[]): Gmm {
+  return gmm(
+    mu,
+    sigma2.map(inverseSoftplus),
+    (pi ?? mu.map(() => 1)).map((p) => (p > 0 ? Math.log(p) : -1e9)),
+  );
+}
+
+/** Component variances σ_k² = softplus(ν_k). */
+export function variances(g: Gmm): number[] {
+  return g.nu.map(softplus);
+}
+
+/** log GMM(x) (eq. 88), in nats; log-sum-exp over components. */
+export function gmmLogPdf(g: Gmm, x: number): number {
+  return gmmLogPdfSplit(g, x, 0);
+}
+
+/**
+ * log GMM(center + offset) in nats, with x − μ_k formed as (center − μ_k) + offset
+ * so that a sample offset far below the float resolution of μ is not lost.
+ */
+export function gmmLogPdfSplit(g: Gmm, center: number, offset: number): number {
+  const logPi = logMixing(g.w);
+  let m = -Infinity;
+  const terms = g.mu.map((mu, k) => {
+    const logVar = logSoftplus(g.nu[k]);
+    const d = center - mu + offset;
+    const t = logPi[k] - 0.5 * (LOG_2PI + logVar) - 0.5 * d * d * Math.exp(-logVar);
+    if (t > m) m = t;
+    return t;
+  });
+  if (m === -Infinity) return -Infinity;
+  return m + Math.log(terms.reduce((s, t) => s + Math.exp(t - m), 0));
+}
+
+/** GMM(x), the density (eq. 88). */
+export function gmmPdf(g: Gmm, x: number): number {
+  return Math.exp(gmmLogPdf(g, x));
+}
+
+/** One draw from the GMM: a component by π, then μ_k + σ_k·ε. */
+export function gmmSample(g: Gmm, rng: Rng): number {
+  const pi = logMixing(g.w).map(Math.exp);
+  let u = rng();
+  let k = 0;
+  while (k < pi.length - 1 && u >= pi[k]) u -= pi[k++];
+  return g.mu[k] + Math.sqrt(softplus(g.nu[k])) * normal(rng);
+}
+
+// ---------------------------------------------------------------------------
+// Tensor flavour (tfjs). Shapes: a GMM's tensors are [..., K]; samples are [...].
+
+/** A GMM whose parameters are tensors with components on the last axis: μ, ν, w each [..., K]. */
+export type GmmTensors = {
+  mu: tf.Tensor;
+  nu: tf.Tensor;
+  w: tf.Tensor;
+};
+
+/**
+ * A sample x = center + offset, kept split so that x − μ_k is computed as
+ * (center − μ_k) + offset. In float32, μ + σε rounds to μ once σ ≲ 1e−8·|μ|
+ * (ν ≲ −37); the split keeps the Gaussian term exact down to ν = −80.
+ */
+export type SplitSample = {
+  center: tf.Tensor;
+  offset: tf.Tensor;
+};
+
+/** log σ² = log softplus(ν), tensor flavour (finite in float32 for ν ≥ −80). */
+export function logVarianceT(nu: tf.Tensor): tf.Tensor {
+  return tf.log(tf.softplus(nu));
+}
+
+/** log GMM(x) in nats at x = center + offset (shape [...]); the GMM's tensors broadcast as [..., K]. */
+export function gmmLogPdfT(g: GmmTensors, x: SplitSample): tf.Tensor {
+  return tf.tidy(() => {
+    const logVar = logVarianceT(g.nu);
+    const d = tf.add(tf.sub(tf.expandDims(x.center, -1), g.mu), tf.expandDims(x.offset, -1)); // [..., K]
+    const quad = tf.mul(tf.square(d), tf.exp(tf.neg(logVar)));
+    const terms = tf.sub(tf.logSoftmax(g.w), tf.mul(0.5, tf.add(tf.add(quad, logVar), LOG_2PI)));
+    return tf.logSumExp(terms, -1);
+  });
+}
+
+/** Reparameterised Gaussian sample μ + σ·ε (ε ~ N(0,1) given, same shape as μ). */
+export function sampleGaussianT(mu: tf.Tensor, nu: tf.Tensor, eps: tf.Tensor): SplitSample {
+  return { center: mu, offset: tf.tidy(() => tf.mul(tf.sqrt(tf.softplus(nu)), eps)) };
+}
+
+/**
+ * One-hot of the argmax in the forward pass, gradient of the soft input in the
+ * backward pass: the straight-through estimator (Jang et al., 2017; C.1).
+ */
+const straightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const soft = args[0] as tf.Tensor;
+  const k = soft.shape[soft.shape.length - 1];
+  const hard = tf.tidy(() => tf.cast(tf.oneHot(tf.argMax(soft, -1), k), "float32"));
+  return { value: hard, gradFunc: (dy: tf.Tensor) => dy };
+}) as (soft: tf.Tensor) => tf.Tensor;
+
+/**
+ * Straight-through Gumbel-softmax sample from a GMM (C.1; temperature 0.1 there):
+ * component indicator y = onehot(argmax((w + g)/τ)) forward, ∂softmax((w + g)/τ)
+ * backward; value Σ_k y_k (μ_k + σ_k ε_k). `uniform` (for the Gumbel noise
+ * g = −log(−log u)) and `eps` are [..., K]; the returned sample is [...].
+ */
+export function sampleGmmStraightThroughT(g: GmmTensors, uniform: tf.Tensor, eps: tf.Tensor, temperature: number): SplitSample {
+  if (!(temperature > 0)) throw new RangeError(`Gumbel-softmax temperature must be > 0, got ${temperature}`);
+  return tf.tidy(() => {
+    const gumbel = tf.neg(tf.log(tf.neg(tf.log(uniform))));
+    const y = straightThrough(tf.softmax(tf.div(tf.add(g.w, gumbel), temperature)));
+    const center = tf.sum(tf.mul(y, g.mu), -1);
+    const offset = tf.sum(tf.mul(y, tf.mul(tf.sqrt(tf.softplus(g.nu)), eps)), -1);
+    return { center, offset };
+  });
+}
+
+/** Uploads a scalar GMM as tensors of shape [K]. */
+export function gmmToTensors(g: Gmm): GmmTensors {
+  return { mu: tf.tensor1d([...g.mu]), nu: tf.tensor1d([...g.nu]), w: tf.tensor1d([...g.w]) };
+}
+
+/** Disposes a GmmTensors record. */
+export function disposeGmm(g: GmmTensors): void {
+  tf.dispose([g.mu, g.nu, g.w]);
+}
