@@ -80,26 +80,34 @@ export function samplePosteriorT(q: GmmTensors, samples: number, seed: number, t
 }
 
 /**
+ * Per-sample terms of the Monte-Carlo KL estimator, in bits, shape [S, N]: for a
+ * GMM posterior log β(w_s) − log α(w_s); for a Gaussian posterior with
+ * `exactEntropy`, −H(β) − log α(w_s). Their mean over S estimates KL[β_i ‖ α] and
+ * their spread gives the estimator's standard error.
+ */
+export function klMonteCarloTermsT(q: GmmTensors, p: GmmTensors, opts: KlMonteCarloOptions): tf.Tensor {
+  if (!(opts.samples >= 1)) throw new RangeError(`KL Monte-Carlo samples must be ≥ 1, got ${opts.samples}`);
+  return tf.tidy(() => {
+    const x = samplePosteriorT(q, opts.samples, opts.seed, opts.temperature);
+    const logP = gmmLogPdfT(p, x); // [S, N] nats
+    if (q.mu.shape[1] === 1 && opts.exactEntropy !== false) {
+      const negEntropy = tf.mul(-0.5, tf.add(logVarianceT(tf.squeeze(q.nu, [1])), LOG_2PI + 1)); // [N] nats
+      return tf.div(tf.sub(negEntropy, logP), LN2);
+    }
+    const qb: GmmTensors = { mu: tf.expandDims(q.mu, 0), nu: tf.expandDims(q.nu, 0), w: tf.expandDims(q.w, 0) };
+    return tf.div(tf.sub(gmmLogPdfT(qb, x), logP), LN2);
+  });
+}
+
+/**
  * Monte-Carlo estimate of Σ_i KL[β_i ‖ α] in bits over N weights (C.1), where each
  * posterior β_i is a Gaussian or GMM (tensors [N, K]) and α a GMM prior shared by
  * the group (tensors [K'] or [N, K']). Differentiable with respect to all parameters.
  * Returns `{ total, perWeight }`: a scalar and an [N] tensor, both in bits.
  */
 export function klMonteCarloBitsT(q: GmmTensors, p: GmmTensors, opts: KlMonteCarloOptions): { total: tf.Scalar; perWeight: tf.Tensor } {
-  if (!(opts.samples >= 1)) throw new RangeError(`KL Monte-Carlo samples must be ≥ 1, got ${opts.samples}`);
   return tf.tidy(() => {
-    const x = samplePosteriorT(q, opts.samples, opts.seed, opts.temperature);
-    const logP = gmmLogPdfT(p, x); // [S, N] nats
-    const gaussian = q.mu.shape[1] === 1;
-    let perWeight: tf.Tensor;
-    if (gaussian && opts.exactEntropy !== false) {
-      const negEntropy = tf.mul(-0.5, tf.add(logVarianceT(tf.squeeze(q.nu, [1])), LOG_2PI + 1)); // [N]
-      perWeight = tf.sub(negEntropy, tf.mean(logP, 0));
-    } else {
-      const qb: GmmTensors = { mu: tf.expandDims(q.mu, 0), nu: tf.expandDims(q.nu, 0), w: tf.expandDims(q.w, 0) };
-      perWeight = tf.mean(tf.sub(gmmLogPdfT(qb, x), logP), 0);
-    }
-    perWeight = tf.div(perWeight, LN2);
+    const perWeight = tf.mean(klMonteCarloTermsT(q, p, opts), 0);
     return { total: tf.sum(perWeight) as tf.Scalar, perWeight };
   });
 }

@@ -1,0 +1,74 @@
+/**
+ * The `kcdl` command line:
+ *   kcdl list
+ *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
+ *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …]
+ * Bad input prints one line naming the valid choices and exits with status 2.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { experiments, getExperiment } from "./experiments/registry";
+import { PRESETS } from "./experiments/experiment";
+import { runExperiment } from "./experiments/runner";
+import { BACKENDS } from "./core/backend";
+import { parseSettings } from "./core/config";
+import { KcdlError, UsageError } from "./core/errors";
+import { terminalProgress } from "./core/progress";
+import { kcdlVersion } from "./core/io";
+import { writeIndex } from "./report/index-page";
+import { closeSharedRenderer } from "./report/static-export";
+
+function program(): Command {
+  const cmd = new Command("kcdl")
+    .description("Description-length objectives for Transformers: reproduce Shaw et al. (2025) and run ablations")
+    .version(kcdlVersion())
+    .exitOverride()
+    .showSuggestionAfterError();
+
+  cmd
+    .command("list")
+    .description("list the registered experiments and what they reproduce")
+    .action(() => {
+      for (const e of Object.values(experiments)) process.stdout.write(`${e.name.padEnd(16)} ${e.reproduces.padEnd(22)} ${e.title}\n`);
+    });
+
+  cmd
+    .command("run")
+    .description("run experiments and write results.json, figures and tables to <out>/<experiment>/")
+    .argument("<experiments...>", `experiment names, or 'all' (${Object.keys(experiments).join(", ")})`)
+    .addOption(new Option("--preset <name>", "configuration preset").choices(PRESETS).default("cpu"))
+    .option("--seed <n>", "run seed; fixes every random stream", "1")
+    .option("--out <dir>", "output root", "figures")
+    .addOption(new Option("--backend <name>", "tfjs backend").choices(BACKENDS).default("auto"))
+    .option("--set <key=value>", "override a config field, e.g. --set optimize.steps=500 (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--no-images", "skip PNG/SVG export through headless Chromium")
+    .action(async (names: string[], o: { preset: string; seed: string; out: string; backend: string; set: string[]; images: boolean }) => {
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, got '${o.seed}'`);
+      const selected = names.includes("all") ? Object.keys(experiments) : names.map((n) => getExperiment(n).name);
+      const overrides = parseSettings(o.set);
+      try {
+        for (const name of selected) {
+          await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images });
+        }
+        process.stderr.write(`index: ${writeIndex(o.out)}\n`);
+      } finally {
+        await closeSharedRenderer();
+      }
+    });
+  return cmd;
+}
+
+/** Runs the CLI with `argv` (process.argv form); resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed the message
+    if (err instanceof KcdlError) {
+      process.stderr.write(`kcdl: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * kcdl — description-length objectives for Transformers (Shaw et al., 2025).
+ * The public API, by layer (imports point downward only):
+ *   experiments → train → codes → core;  report renders results.
+ * Notebooks import this module's build: `import * as kcdl from "../dist/index"`.
+ */
+
+// core: backend choice, seeded randomness, config, progress, atomic output
+export { initBackend, activeBackend, BACKENDS, tf } from "./core/backend";
+export type { BackendInfo, BackendName } from "./core/backend";
+export { rngStream, opSeed } from "./core/rng";
+export type { Rng } from "./core/rng";
+export { resolveConfig, parseSettings } from "./core/config";
+export type { DeepPartial } from "./core/config";
+export { KcdlError, UsageError } from "./core/errors";
+export { silentProgress, terminalProgress } from "./core/progress";
+export type { Progress } from "./core/progress";
+export { writeFileAtomic, writeJsonAtomic } from "./core/io";
+
+// codes: GMM description lengths in bits (B.9)
+export * from "./codes/gmm";
+export * from "./codes/kl";
+export * from "./codes/quadrature";
+export * from "./codes/optimal-prior";
+export * from "./codes/codelength";
+export * from "./codes/bit-code";
+export { normalCdf, normalSf, normalQuantile, normalPdf } from "./codes/normal";
+
+// train: optimiser and schedule (C.1)
+export { ScheduledAdam, learningRateAt } from "./train/adam";
+export type { ScheduleOptions } from "./train/adam";
+
+// experiments: one module per figure/table, and the runner
+export { experiments, getExperiment } from "./experiments/registry";
+export { runExperiment, render, loadResults, resolveExperimentConfig, writeResults } from "./experiments/runner";
+export type { RunOptions, RunOutput } from "./experiments/runner";
+export { PRESETS } from "./experiments/experiment";
+export type { Experiment, Preset, Results } from "./experiments/experiment";
+export * as bitEncoding from "./experiments/bit-encoding";
+export { paperReference } from "./experiments/paper-reference";
+
+// report: figures and tables to files and to notebooks
+export * from "./report";
