@@ -149,12 +149,18 @@ export function unconstrainedMinima(prior: Gmm): FrontierPoint[] {
  */
 export function numericFrontier(prior: Gmm, ps: readonly number[], opts: NumericFrontierOptions = {}): FrontierPoint[] {
   const minima = unconstrainedMinima(prior);
-  return ps.map((p) => {
-    const t = p === 0.5 ? 0 : normalQuantile(p);
-    let best = bestPosteriorAtRatio(prior, t, opts);
-    for (const m of minima) if (m.mu / Math.sqrt(m.sigma2) >= t && m.klBits < best.klBits) best = m;
-    return { ...best, pCorrect: p };
-  });
+  return ps.map((p) => ({ ...frontierAtRatio(prior, p <= 0.5 ? 0 : normalQuantile(p), opts, minima), pCorrect: p }));
+}
+
+/**
+ * The frontier at a reliability given as the ratio t = μ/σ (so that reliabilities
+ * that round to P = 1 in float64, t ≳ 8.3, are still distinct): min(g(t), KL of
+ * every local minimum with ratio ≥ t). t < 0 is treated as 0 (symmetric priors).
+ */
+export function frontierAtRatio(prior: Gmm, t: number, opts: NumericFrontierOptions = {}, minima = unconstrainedMinima(prior)): FrontierPoint {
+  let best = bestPosteriorAtRatio(prior, Math.max(0, t), opts);
+  for (const m of minima) if (m.mu / Math.sqrt(m.sigma2) >= t && m.klBits < best.klBits) best = m;
+  return best;
 }
 
 /**

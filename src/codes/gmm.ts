@@ -80,23 +80,52 @@ export function gmmLogPdf(g: Gmm, x: number): number {
   return gmmLogPdfSplit(g, x, 0);
 }
 
+/** Per-component constants of a GMM, computed once per GMM object (quadrature calls this millions of times). */
+interface Prepared {
+  mu: Float64Array;
+  /** log π_k − ½(log 2π + log σ_k²) */
+  logNorm: Float64Array;
+  /** 1 / σ_k², or Infinity where σ_k² underflows */
+  invVar: Float64Array;
+}
+const prepared = new WeakMap<Gmm, Prepared>();
+
+function prepare(g: Gmm): Prepared {
+  let p = prepared.get(g);
+  if (!p) {
+    const logPi = logMixing(g.w);
+    const logVar = g.nu.map(logSoftplus);
+    p = {
+      mu: Float64Array.from(g.mu),
+      logNorm: Float64Array.from(logPi.map((lp, k) => lp - 0.5 * (LOG_2PI + logVar[k]))),
+      invVar: Float64Array.from(logVar.map((lv) => Math.exp(-lv))),
+    };
+    prepared.set(g, p);
+  }
+  return p;
+}
+
 /**
  * log GMM(center + offset) in nats, with x − μ_k formed as (center − μ_k) + offset
  * so that a sample offset far below the float resolution of μ is not lost.
  */
 export function gmmLogPdfSplit(g: Gmm, center: number, offset: number): number {
-  const logPi = logMixing(g.w);
+  const { mu, logNorm, invVar } = prepare(g);
+  const k = mu.length;
   let m = -Infinity;
-  const terms = g.mu.map((mu, k) => {
-    const logVar = logSoftplus(g.nu[k]);
-    const d = center - mu + offset;
-    const t = logPi[k] - 0.5 * (LOG_2PI + logVar) - 0.5 * d * d * Math.exp(-logVar);
+  const terms = k <= 8 ? scratch : new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const d = center - mu[i] + offset;
+    const t = d === 0 ? logNorm[i] : logNorm[i] - 0.5 * d * d * invVar[i];
+    terms[i] = t;
     if (t > m) m = t;
-    return t;
-  });
+  }
   if (m === -Infinity) return -Infinity;
-  return m + Math.log(terms.reduce((s, t) => s + Math.exp(t - m), 0));
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += Math.exp(terms[i] - m);
+  return m + Math.log(sum);
 }
+const scratch = new Float64Array(8);
 
 /** GMM(x), the density (eq. 88). */
 export function gmmPdf(g: Gmm, x: number): number {

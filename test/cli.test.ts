@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..", "..");
+const kcdl = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin", "kcdl.js"), ...args], { encoding: "utf8", cwd: root });
+
+test("kcdl list names the experiments", () => {
+  const r = kcdl("list");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /bit-encoding\s+Figs\. 7–8/);
+});
+
+test("bad input: one line naming the valid choices, exit status 2", () => {
+  const cases: [string[], RegExp][] = [
+    [["run", "nope"], /unknown experiment 'nope'; valid choices: bit-encoding/],
+    [["run", "bit-encoding", "--preset", "huge"], /Allowed choices are smoke, cpu, paper/],
+    [["run", "bit-encoding", "--backend", "tpu"], /Allowed choices are auto, tensorflow, wasm, cpu/],
+    [["run", "bit-encoding", "--preset", "smoke", "--set", "optimize.stepz=3"], /unknown config key 'optimize.stepz'/],
+    [["run", "bit-encoding", "--seed", "1.5"], /non-negative integer/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = kcdl(...args);
+    assert.equal(r.status, 2, `${args.join(" ")}: status ${r.status}, stderr ${r.stderr}`);
+    assert.match(r.stderr, msg);
+    assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+  }
+});
+
+test("kcdl run at smoke writes results.json and an index; the same seed twice gives identical metrics", () => {
+  const outs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-cli-")));
+  for (const out of outs) {
+    const r = kcdl("run", "bit-encoding", "--preset", "smoke", "--seed", "5", "--out", out, "--backend", "wasm", "--no-images", "--set", "optimize.steps=200");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /backend wasm/);
+  }
+  const [a, b] = outs.map((o) => JSON.parse(fs.readFileSync(path.join(o, "bit-encoding", "results.json"), "utf8")));
+  assert.equal(a.config.optimize.steps, 200, "the --set override reaches the resolved config");
+  assert.equal(a.preset, "smoke+overrides");
+  for (const r of [a, b]) {
+    r.startedAt = 0;
+    r.durationS = 0;
+  }
+  assert.deepEqual(a, b);
+  assert.ok(fs.existsSync(path.join(outs[0], "index.html")));
+});
