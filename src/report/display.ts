@@ -92,11 +92,11 @@ function sendBundle(data: Record<string, unknown>): boolean {
 
 /**
  * Shows a figure inline: plotly JSON + PNG (when headless Chromium exists) +
- * the caption as text/plain. Resolves to whether anything was displayed
- * (false outside a kernel). A failed PNG render only drops the PNG.
+ * the caption as text/plain. A no-op outside a kernel. A failed PNG render only
+ * drops the PNG. Returns nothing, so a notebook cell ending in it prints nothing.
  */
-export async function showFigure(spec: FigureSpec, caption: string): Promise<boolean> {
-  if (!inKernel()) return false;
+export async function showFigure(spec: FigureSpec, caption: string): Promise<void> {
+  if (!inKernel()) return;
   const data: Record<string, unknown> = {
     "application/vnd.plotly.v1+json": { data: spec.data, layout: spec.layout, config: spec.config ?? {} },
   };
@@ -107,18 +107,18 @@ export async function showFigure(spec: FigureSpec, caption: string): Promise<boo
     // no static image; JupyterLab still shows the interactive plot
   }
   data["text/plain"] = caption;
-  return sendBundle(data);
+  sendBundle(data);
 }
 
-/** Shows a table as markdown (heading + GitHub table). False outside a kernel. */
-export function showTable(table: Table): boolean {
+/** Shows a table as markdown (heading + GitHub table). A no-op outside a kernel. */
+export function showTable(table: Table): void {
   const md = tableToMarkdown(table);
-  return sendBundle({ "text/markdown": md, "text/plain": md });
+  sendBundle({ "text/markdown": md, "text/plain": md });
 }
 
-/** Shows markdown text. False outside a kernel. */
-export function showMarkdown(markdown: string): boolean {
-  return sendBundle({ "text/markdown": markdown, "text/plain": markdown });
+/** Shows markdown text. A no-op outside a kernel. */
+export function showMarkdown(markdown: string): void {
+  sendBundle({ "text/markdown": markdown, "text/plain": markdown });
 }
 
 function formatDuration(s: number): string {
@@ -131,7 +131,8 @@ function formatDuration(s: number): string {
 /**
  * A `Progress` for notebooks: one updating text line per task
  * (`label  step/total  elapsed  ETA  metrics`), at most `maxPerSecond` updates a
- * second (the final state is always shown). `log` prints its own text line.
+ * second (the final state is always shown). `log` lines since the last `start`
+ * share one updating text display below it.
  * Outside a kernel every method is a no-op.
  */
 export function notebookProgress(maxPerSecond = 2): Progress {
@@ -143,6 +144,8 @@ export function notebookProgress(maxPerSecond = 2): Progress {
   let lastShown = 0;
   let step = 0;
   let metrics: ProgressMetrics | undefined;
+  let logDisplay: TslabDisplay | undefined;
+  const logLines: string[] = [];
 
   const render = () => {
     const elapsed = (Date.now() - t0) / 1000;
@@ -163,6 +166,8 @@ export function notebookProgress(maxPerSecond = 2): Progress {
       step = 0;
       metrics = undefined;
       t0 = Date.now();
+      logDisplay = undefined; // log lines after this task go below its line
+      logLines.length = 0;
       line = inKernel() ? tslab()?.newDisplay() : undefined;
       render();
     },
@@ -177,10 +182,14 @@ export function notebookProgress(maxPerSecond = 2): Progress {
     },
     log(message) {
       if (!inKernel()) return;
+      // All log lines of one progress share one updating display (last 40 lines).
+      logLines.push(message);
+      if (logLines.length > 40) logLines.splice(0, logLines.length - 40);
       try {
-        tslab()?.display.text(message);
+        logDisplay ??= tslab()?.newDisplay();
+        logDisplay?.text(logLines.join("\n"));
       } catch {
-        // not in a kernel
+        logDisplay = undefined; // not in a kernel
       }
     },
   };

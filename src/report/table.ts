@@ -24,14 +24,22 @@ export interface Table {
 
 export type Cell = string | number | null;
 
-/** Formats a number to ~`digits` significant digits for reading (not for CSV). */
+/**
+ * Formats a number to ~`digits` significant digits for reading (not for CSV).
+ * A value that would round to a whole number while differing from it by more
+ * than 1e-9 relative (a probability like 1 − 1e−6) gets the digits it needs,
+ * up to 12, so 0.999999 never reads as "1".
+ */
 export function formatNumber(x: number, digits = 4): string {
   if (Number.isNaN(x)) return "NaN";
   if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  return String(Number(x.toPrecision(digits)));
+  let d = digits;
+  let r = Number(x.toPrecision(d));
+  while (d < 12 && Number.isInteger(r) && Math.abs(x - r) > 1e-9 * a) r = Number(x.toPrecision(++d));
+  return String(r);
 }
 
 /** A cell as display text: numbers via `formatNumber`, null as empty. */

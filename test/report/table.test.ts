@@ -122,4 +122,8 @@ test("formatNumber keeps ~4 significant digits", () => {
   assert.equal(formatNumber(0.0000123456), "1.235e-5");
   assert.equal(formatNumber(2e12 + 0.5), "2e+12");
   assert.equal(formatNumber(-Infinity), "−∞");
+  assert.equal(formatNumber(1 - 1e-6), "0.999999");
+  assert.equal(formatNumber(0.99995), "0.99995");
+  assert.equal(formatNumber(1 + 1e-12), "1");
+  assert.equal(formatNumber(2.00001), "2.00001");
 });
