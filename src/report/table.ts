@@ -26,9 +26,9 @@ export type Cell = string | number | null;
 
 /**
  * Formats a number to ~`digits` significant digits for reading (not for CSV).
- * A value that would round to a whole number while differing from it by more
- * than 1e-9 relative (a probability like 1 − 1e−6) gets the digits it needs,
- * up to 12, so 0.999999 never reads as "1".
+ * A value within 10^−digits (relative) of a whole number but not within 1e−9
+ * of it (a probability like 1 − 1e−6) gets the digits it needs, up to 12, so
+ * 0.999999 never reads as "1"; 1234.6 still reads "1235".
  */
 export function formatNumber(x: number, digits = 4): string {
   if (Number.isNaN(x)) return "NaN";
@@ -38,7 +38,7 @@ export function formatNumber(x: number, digits = 4): string {
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
   let d = digits;
   let r = Number(x.toPrecision(d));
-  while (d < 12 && Number.isInteger(r) && Math.abs(x - r) > 1e-9 * a) r = Number(x.toPrecision(++d));
+  while (d < 12 && Number.isInteger(r) && Math.abs(x - r) > 1e-9 * a && Math.abs(x - r) < 10 ** -digits * a) r = Number(x.toPrecision(++d));
   return String(r);
 }
 
