@@ -8,7 +8,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { experiments, getExperiment } from "./experiments/registry";
 import { PRESETS } from "./experiments/experiment";
-import { runExperiment } from "./experiments/runner";
+import { loadResults, render, runExperiment } from "./experiments/runner";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { BACKENDS } from "./core/backend";
 import { parseSettings } from "./core/config";
 import { KcdlError, UsageError } from "./core/errors";
@@ -49,6 +51,27 @@ function program(): Command {
       try {
         for (const name of selected) {
           await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images });
+        }
+        process.stderr.write(`index: ${writeIndex(o.out)}\n`);
+      } finally {
+        await closeSharedRenderer();
+      }
+    });
+
+  cmd
+    .command("render")
+    .description("re-draw figures and tables from existing <out>/<experiment>/results.json (no re-run)")
+    .argument("<experiments...>", "experiment names, or 'all' (those with results under --out)")
+    .option("--out <dir>", "output root holding the results", "figures")
+    .option("--no-images", "skip PNG/SVG export through headless Chromium")
+    .action(async (names: string[], o: { out: string; images: boolean }) => {
+      const selected = names.includes("all")
+        ? Object.keys(experiments).filter((n) => fs.existsSync(path.join(o.out, n, "results.json")))
+        : names.map((n) => getExperiment(n).name);
+      try {
+        for (const name of selected) {
+          const files = await render(getExperiment(name), loadResults(name, o.out), path.join(o.out, name), o.images);
+          process.stderr.write(`${name}: ${files.length} files re-drawn\n`);
         }
         process.stderr.write(`index: ${writeIndex(o.out)}\n`);
       } finally {

@@ -16,11 +16,12 @@ test("kcdl list names the experiments", () => {
 
 test("bad input: one line naming the valid choices, exit status 2", () => {
   const cases: [string[], RegExp][] = [
-    [["run", "nope"], /unknown experiment 'nope'; valid choices: bit-encoding/],
+    [["run", "nope"], /unknown experiment 'nope'; valid choices: (.*, )?bit-encoding/],
     [["run", "bit-encoding", "--preset", "huge"], /Allowed choices are smoke, cpu, paper/],
     [["run", "bit-encoding", "--backend", "tpu"], /Allowed choices are auto, tensorflow, wasm, cpu/],
     [["run", "bit-encoding", "--preset", "smoke", "--set", "optimize.stepz=3"], /unknown config key 'optimize.stepz'/],
     [["run", "bit-encoding", "--seed", "1.5"], /non-negative integer/],
+    [["render", "bit-encoding", "--out", path.join(os.tmpdir(), "kcdl-no-such-dir")], /no results at .*; run `npx kcdl run bit-encoding` first/],
   ];
   for (const [args, msg] of cases) {
     const r = kcdl(...args);
@@ -46,4 +47,18 @@ test("kcdl run at smoke writes results.json and an index; the same seed twice gi
   }
   assert.deepEqual(a, b);
   assert.ok(fs.existsSync(path.join(outs[0], "index.html")));
+
+  // `render` re-draws figures and tables from results.json without re-running.
+  const dir = path.join(outs[0], "bit-encoding");
+  const resultsBefore = fs.readFileSync(path.join(dir, "results.json"), "utf8");
+  const fig = fs.readFileSync(path.join(dir, "fig8-frontier.html"), "utf8");
+  const table = fs.readFileSync(path.join(dir, "optimized.csv"), "utf8");
+  fs.rmSync(path.join(dir, "fig8-frontier.html"));
+  fs.rmSync(path.join(dir, "optimized.csv"));
+  const r = kcdl("render", "all", "--out", outs[0], "--no-images");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /bit-encoding: \d+ files re-drawn/);
+  assert.equal(fs.readFileSync(path.join(dir, "fig8-frontier.html"), "utf8"), fig);
+  assert.equal(fs.readFileSync(path.join(dir, "optimized.csv"), "utf8"), table);
+  assert.equal(fs.readFileSync(path.join(dir, "results.json"), "utf8"), resultsBefore);
 });
