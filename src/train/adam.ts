@@ -9,6 +9,57 @@ export class ScheduledAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
+
+  /**
+   * The optimiser's full state as plain numbers, for checkpoints: the step count,
+   * the running β₁ᵗ, β₂ᵗ (saved as the float32 values the optimiser holds, so a
+   * resumed run continues bit for bit), and both moment estimates per variable
+   * in the order the variables were first optimised.
+   */
+  async exportState(): Promise<AdamState> {
+    const self = this as unknown as AdamInternals;
+    const moments = (m: AdamInternals["accumulatedFirstMoment"]) =>
+      (m ?? []).map((v) => ({ shape: v.variable.shape, values: Array.from(v.variable.dataSync()) }));
+    return {
+      iterations: this.iterations,
+      accBeta1: self.accBeta1.dataSync()[0],
+      accBeta2: self.accBeta2.dataSync()[0],
+      first: moments(self.accumulatedFirstMoment),
+      second: moments(self.accumulatedSecondMoment),
+    };
+  }
+
+  /** Restores a state written by `exportState` (the same variables must be optimised in the same order). */
+  async importState(s: AdamState): Promise<void> {
+    const self = this as unknown as AdamInternals;
+    const named = (m: AdamState["first"], tag: string) => m.map((x, i) => ({ name: `${tag}${i}`, tensor: tf.tensor(x.values, x.shape, "float32") }));
+    const weights = [{ name: "iter", tensor: tf.scalar(s.iterations, "int32") }, ...named(s.first, "m"), ...named(s.second, "v")];
+    (self.accumulatedFirstMoment ?? []).forEach((v) => v.variable.dispose());
+    (self.accumulatedSecondMoment ?? []).forEach((v) => v.variable.dispose());
+    await this.setWeights(weights);
+    tf.dispose(weights.map((w) => w.tensor));
+    tf.tidy(() => {
+      self.accBeta1.assign(tf.scalar(s.accBeta1));
+      self.accBeta2.assign(tf.scalar(s.accBeta2));
+    });
+  }
+}
+
+/** A serialisable Adam state (see `ScheduledAdam.exportState`). */
+export interface AdamState {
+  iterations: number;
+  accBeta1: number;
+  accBeta2: number;
+  first: { shape: number[]; values: number[] }[];
+  second: { shape: number[]; values: number[] }[];
+}
+
+/** tfjs AdamOptimizer's private fields that a checkpoint must carry. */
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment?: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment?: { originalName: string; variable: tf.Variable }[];
 }
 
 /** Learning-rate schedule options (C.1: lr 1e−3, 1,000 warmup steps, exponential decay). */

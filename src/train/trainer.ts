@@ -1,0 +1,289 @@
+/**
+ * One training loop for both objectives of the paper:
+ * - `mle`: minimise −log₂ p(Y | X; θ) over point weights θ (the MLE baseline of Tables 1–2);
+ * - `variational`: minimise the adaptive variational codelength (eqs. 10, 86) by
+ *   minibatches, klCoef · KL[β ‖ α] + E_{θ∼β}[−log₂ p(y | x; θ)], the expectation
+ *   taken with S Monte-Carlo weight samples shared across the minibatch (C.1: S = 2,
+ *   KL by 100 Monte-Carlo samples; klCoef ≈ batch / dataset size, C.1).
+ * Adam with linear warmup then exponential decay (C.1, train/adam.ts). All
+ * randomness derives from the run seed: minibatches from a named RNG stream whose
+ * state is checkpointed, weight and KL noise from op seeds keyed by the step, so a
+ * run stopped and resumed from its checkpoint ends with exactly the numbers of an
+ * uninterrupted run. Every quantity reported is in bits.
+ */
+import * as fs from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import { UsageError, KcdlError, assertChoice } from "../core/errors";
+import { Progress, silentProgress } from "../core/progress";
+import { Rng, opSeed, rngStream } from "../core/rng";
+import { ScheduledAdam, learningRateAt } from "./adam";
+import { Checkpoint, CHECKPOINT_FORMAT, configHash, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import type { Weights } from "../variational/param-tree";
+import type { PointWeights } from "../variational/param-tree";
+import type { Posterior } from "../variational/posterior";
+import type { AdaptivePrior } from "../variational/prior";
+import { treeKlBitsT } from "../variational/kl";
+
+export const OBJECTIVES = ["mle", "variational"] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
+/** Hyperparameters of a training run (the C.1 values in brackets). */
+export interface TrainOptions {
+  objective: Objective;
+  /** Optimisation steps [C.2: 1,000]. */
+  steps: number;
+  /** Examples per minibatch [128]. */
+  batchSize: number;
+  /** Weight of the KL term, > 0 (variational only) [10⁻³ for parity; swept in Table 2]. */
+  klCoef: number;
+  /** Monte-Carlo weight samples per minibatch for the expected NLL [2]. */
+  weightSamples: number;
+  /** Monte-Carlo samples per weight for the KL where no closed form applies [100]. */
+  klSamples: number;
+  /** Peak Adam learning rate [10⁻³]. */
+  learningRate: number;
+  /** Linear warmup steps [1,000 of 50,000]. */
+  warmupSteps: number;
+  /** Learning rate at the last step (exponential decay from the peak). */
+  finalLearningRate: number;
+  /** Adam β₁, β₂, ε. */
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Call the evaluation hook every this many steps (and at the start and the end); 0: start and end only. */
+  evalEvery: number;
+}
+
+/** A learning problem: minibatches and the NLL in bits of one weight sample on one minibatch. */
+export interface TrainProblem<B extends object> {
+  /** Draws a minibatch of `size` examples from `rng` (the only randomness allowed here). */
+  batch(rng: Rng, size: number): B;
+  /** −log₂ p(y | x; θ) summed over the minibatch, in bits, for weights θ (differentiable). */
+  nllBits(weights: Weights, batch: B): tf.Scalar;
+}
+
+/** What is trained: point weights (MLE) or a posterior with its adaptive prior. */
+export type TrainModel = { kind: "mle"; point: PointWeights } | { kind: "variational"; posterior: Posterior; prior: AdaptivePrior };
+
+/** One point of the training curve (bits, on the step's minibatch). */
+export interface CurvePoint {
+  step: number;
+  /** The minimised loss: klCoef·KL + mean NLL (variational) or NLL (MLE). */
+  lossBits: number;
+  /** KL[β ‖ α] of the whole tree (null for MLE). */
+  klBits: number | null;
+  /** NLL of the minibatch averaged over the S weight samples. */
+  nllBits: number;
+}
+
+export interface TrainerArgs<B extends object> {
+  problem: TrainProblem<B>;
+  model: TrainModel;
+  options: TrainOptions;
+  /** Run seed. */
+  seed: number;
+  /** Progress sink (default silent) and the label of the bar. */
+  progress?: Progress;
+  label?: string;
+  /** Evaluation hook: returns a JSON-able record stored (with its step) in the history and checkpoints. */
+  evaluate?: (trainer: Trainer<B>, step: number) => Record<string, unknown>;
+  /** Checkpoint file, written every `every` steps (0: only when stopping or finishing); resumed from when present. */
+  checkpoint?: { path: string; every: number; resume?: boolean };
+  /** Anything else that defines the run (model shape, initialisation, task); hashed into the checkpoint. */
+  identity?: unknown;
+}
+
+/** What a run returns. */
+export interface TrainResult {
+  /** Steps completed. */
+  steps: number;
+  /** False when stopped early by `stopAfter`. */
+  completed: boolean;
+  /** Evaluation records, each with its `step`. */
+  history: Record<string, unknown>[];
+  curve: CurvePoint[];
+  /** Step the run resumed from (0 when it started fresh). */
+  resumedFrom: number;
+}
+
+/** Checks TrainOptions, throwing a UsageError naming the bad field. */
+export function checkTrainOptions(o: TrainOptions): void {
+  assertChoice("objective", o.objective, OBJECTIVES);
+  const intAtLeast = (k: keyof TrainOptions, min: number) => {
+    const v = o[k] as number;
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`training option '${k}' must be an integer ≥ ${min}, got ${v}`);
+  };
+  intAtLeast("steps", 1);
+  intAtLeast("batchSize", 1);
+  intAtLeast("weightSamples", 1);
+  intAtLeast("klSamples", 1);
+  intAtLeast("warmupSteps", 0);
+  intAtLeast("evalEvery", 0);
+  if (o.objective === "variational" && !(o.klCoef > 0 && Number.isFinite(o.klCoef))) {
+    throw new UsageError(`the KL coefficient must be a finite number > 0 for the variational objective, got ${o.klCoef} (use objective 'mle' for no KL term)`);
+  }
+  for (const k of ["learningRate", "finalLearningRate", "epsilon"] as const) {
+    if (!(o[k] > 0 && Number.isFinite(o[k]))) throw new UsageError(`training option '${k}' must be a finite number > 0, got ${o[k]}`);
+  }
+  for (const k of ["beta1", "beta2"] as const) if (!(o[k] >= 0 && o[k] < 1)) throw new UsageError(`training option '${k}' must be in [0, 1), got ${o[k]}`);
+}
+
+/** The training loop (see the module comment). */
+export class Trainer<B extends object> {
+  readonly args: TrainerArgs<B>;
+  readonly options: TrainOptions;
+  readonly optimizer: ScheduledAdam;
+  readonly configHash: string;
+  /** Steps completed so far. */
+  step = 0;
+  history: Record<string, unknown>[] = [];
+  curve: CurvePoint[] = [];
+  private rng: Rng;
+  private readonly named: [string, tf.Variable][];
+  private readonly trainable: tf.Variable[];
+
+  constructor(args: TrainerArgs<B>) {
+    checkTrainOptions(args.options);
+    if (args.model.kind !== args.options.objective) {
+      throw new UsageError(`objective '${args.options.objective}' needs a model of kind '${args.options.objective}', got '${args.model.kind}'`);
+    }
+    if (args.checkpoint && !(Number.isInteger(args.checkpoint.every) && args.checkpoint.every >= 0)) {
+      throw new UsageError(`checkpoint.every must be an integer ≥ 0, got ${args.checkpoint.every}`);
+    }
+    this.args = args;
+    this.options = args.options;
+    const o = args.options;
+    this.optimizer = new ScheduledAdam(o.learningRate, o.beta1, o.beta2, o.epsilon);
+    this.rng = rngStream(args.seed, "train/data");
+    const m = args.model;
+    this.named = m.kind === "mle" ? m.point.namedVariables() : [...m.posterior.namedVariables(), ...m.prior.namedVariables()];
+    this.trainable = m.kind === "mle" ? this.named.map(([, v]) => v) : [...m.posterior.trainableVariables(), ...m.prior.trainableVariables()];
+    const shapes = Object.fromEntries(this.named.map(([n, v]) => [n, v.shape]));
+    this.configHash = configHash({ format: CHECKPOINT_FORMAT, options: o, seed: args.seed, shapes, identity: args.identity ?? null });
+  }
+
+  /** The learning rate used at step `step` (0-based). */
+  learningRateAt(step: number): number {
+    const o = this.options;
+    return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate });
+  }
+
+  /** The objective on one minibatch: [loss, KL (or 0), mean NLL] as tensors, in bits. */
+  private objective(batch: B, step: number): [tf.Scalar, tf.Scalar, tf.Scalar] {
+    const m = this.args.model;
+    const { problem, seed } = this.args;
+    const o = this.options;
+    if (m.kind === "mle") {
+      const nll = problem.nllBits(m.point.weights(), batch);
+      return [nll, tf.scalar(0), nll];
+    }
+    const nlls: tf.Scalar[] = [];
+    for (let s = 0; s < o.weightSamples; s++) {
+      nlls.push(problem.nllBits(m.posterior.sample(opSeed(seed, `train/${step}/w${s}`)), batch));
+    }
+    const nll = tf.div(tf.addN(nlls), o.weightSamples) as tf.Scalar;
+    const kl = treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(seed, `train/${step}/kl`) }).total;
+    return [tf.add(tf.mul(o.klCoef, kl), nll) as tf.Scalar, kl, nll];
+  }
+
+  /** Runs one optimisation step and returns its curve point. Leaves no tensors behind. */
+  stepOnce(): CurvePoint {
+    const step = this.step;
+    this.optimizer.setLearningRate(this.learningRateAt(step));
+    const batch = this.args.problem.batch(this.rng, this.options.batchSize);
+    let parts: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const [loss, kl, nll] = this.objective(batch, step);
+      parts = tf.keep(tf.stack([loss, kl, nll]));
+      return loss;
+    }, this.trainable);
+    this.optimizer.applyGradients(grads as unknown as Parameters<ScheduledAdam["applyGradients"]>[0]);
+    const [lossBits, klBits, nllBits] = Array.from(parts!.dataSync());
+    tf.dispose([value, parts!, batch as unknown as tf.TensorContainer]);
+    tf.dispose(Object.values(grads));
+    if (!Number.isFinite(lossBits)) {
+      throw new KcdlError(`training diverged at step ${step + 1}: the loss is ${lossBits}; lower the learning rate or check the initialisation`);
+    }
+    this.step = step + 1;
+    const point = { step: this.step, lossBits, klBits: this.args.model.kind === "mle" ? null : klBits, nllBits };
+    this.curve.push(point);
+    return point;
+  }
+
+  private evaluate(): void {
+    if (this.args.evaluate) this.history.push({ step: this.step, ...this.args.evaluate(this, this.step) });
+  }
+
+  /** Writes the checkpoint now (no-op without a checkpoint path). */
+  async saveCheckpoint(): Promise<void> {
+    const c = this.args.checkpoint;
+    if (!c) return;
+    const ckpt: Checkpoint = {
+      format: CHECKPOINT_FORMAT,
+      configHash: this.configHash,
+      step: this.step,
+      rngState: this.rng.state(),
+      variables: Object.fromEntries(this.named.map(([n, v]) => [n, { shape: v.shape, values: Array.from(v.dataSync()) }])),
+      optimizer: await this.optimizer.exportState(),
+      history: this.history,
+      curve: this.curve,
+    };
+    saveCheckpoint(c.path, ckpt);
+  }
+
+  /** Restores the state in the checkpoint file (checked against this run's configuration). */
+  async restore(file: string): Promise<void> {
+    const ckpt = loadCheckpoint(file, this.configHash);
+    for (const [name, v] of this.named) {
+      const saved = ckpt.variables[name];
+      if (!saved || saved.values.length !== v.size) throw new KcdlError(`checkpoint ${file} is corrupt (variable '${name}' missing or of the wrong size); delete it to train from the start`);
+      tf.tidy(() => v.assign(tf.tensor(saved.values, v.shape, "float32")));
+    }
+    if (ckpt.step > 0) await this.optimizer.importState(ckpt.optimizer);
+    this.rng = rngStream(this.args.seed, "train/data", ckpt.rngState);
+    this.step = ckpt.step;
+    this.history = ckpt.history;
+    this.curve = ckpt.curve;
+  }
+
+  /**
+   * Trains to `options.steps`, resuming from the checkpoint when one exists.
+   * `stopAfter` ends the call after that many steps (checkpointing first), as an
+   * interrupted run would; calling `run` again on a new Trainer continues it.
+   */
+  async run(opts: { stopAfter?: number } = {}): Promise<TrainResult> {
+    const o = this.options;
+    const c = this.args.checkpoint;
+    let resumedFrom = 0;
+    if (c && (c.resume ?? true) && fs.existsSync(c.path)) {
+      await this.restore(c.path);
+      resumedFrom = this.step;
+    }
+    if (this.step === 0 && this.history.length === 0) this.evaluate();
+    const progress = this.args.progress ?? silentProgress;
+    progress.start(this.args.label ?? `train ${o.objective}`, o.steps);
+    progress.update(this.step);
+    let done = 0;
+    while (this.step < o.steps) {
+      if (opts.stopAfter !== undefined && done >= opts.stopAfter) {
+        await this.saveCheckpoint();
+        progress.stop();
+        return { steps: this.step, completed: false, history: this.history, curve: this.curve, resumedFrom };
+      }
+      const p = this.stepOnce();
+      done++;
+      if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) this.evaluate();
+      if (c && c.every > 0 && this.step % c.every === 0 && this.step < o.steps) await this.saveCheckpoint();
+      if (this.step % 10 === 0 || this.step === o.steps) {
+        progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
+      }
+    }
+    if (c && resumedFrom < o.steps) await this.saveCheckpoint();
+    progress.stop();
+    return { steps: this.step, completed: true, history: this.history, curve: this.curve, resumedFrom };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
