@@ -1,10 +1,12 @@
 /** The registered experiments, by CLI name. Each module exports one `Experiment`. */
 import { AnyExperiment } from "./experiment";
 import { bitEncoding } from "./bit-encoding";
+import { mlpIdentity } from "./mlp-identity";
 import { assertChoice } from "../core/errors";
 
 export const experiments: Record<string, AnyExperiment> = {
   [bitEncoding.name]: bitEncoding,
+  [mlpIdentity.name]: mlpIdentity,
 };
 
 /** The experiment named `name`, or a UsageError listing the valid names. */
