@@ -1,0 +1,273 @@
+/**
+ * Compiles an ALTA-style program (`program.ts`) to the weights of the looped
+ * Transformer of `nn/transformer.ts`, with the paper's changes to ALTA (B.5.4,
+ * C.1):
+ * - categorical variables are signed one-hot: +s at the value, −s elsewhere
+ *   (null = 0); binary variables are 0/s in one dim; numerical variables hold
+ *   their raw value in one dim;
+ * - the parameters are scaled by configurable scalars so every sub-layer's
+ *   output saturates the tanh normalisation N(z) = tanh(αz) (γ = 1, β = 0):
+ *   `paramScale` s (embeddings, updates, head outputs), `mlpScale` m (hidden
+ *   units), `outputScale` s_o (logits), `attentionScale` A (the logit margin
+ *   between a selected and a non-selected key: hard attention as A → ∞);
+ * - a 2-layer ReLU MLP, one hidden unit per rule (`rules.ts`): for rule r with
+ *   atoms a, W1[dim(a), r] = m (−m for a binary "= 0" atom, which does not
+ *   count), b1[r] = m(1 − k) with k the number of counted atoms, so on ±1 (0/1)
+ *   normalised inputs the unit is m when every atom holds and ≤ 0 otherwise;
+ *   W2[r, :] = Δ/m with Δ = s·(enc(new) − enc(old)) (resets: Δ = −s·enc(old));
+ * - heads: query/key equality through W_Q = W_K = a·Sel (a = √A/2 for
+ *   categorical, √A for binary), relative offsets through the T5 bias
+ *   b_h(δ) = A, W_V = Sel(value), W_O = s·Proj(output) (Elhage form);
+ * - logits at SEP: W_out = s_o·Sel(outputs) (B.5.4: several outputs);
+ * - zero padding up to the requested d_model, heads, d_head and d_mlp.
+ */
+import { UsageError } from "../core/errors";
+import { TransformerConfig, FIRST_SYMBOL, START, SEP, END, zeroWeightValues } from "../nn/transformer";
+import { Program, TokenInfo, Value, VariableSpec, initialValue, variable } from "./program";
+import { Rule, programRules } from "./rules";
+
+export interface CompileOptions {
+  /** Prompt tokens R_s of the target model (C.1: 20). */
+  promptTokens: number;
+  /** Requested sizes; null = the program's minimum. Smaller than the minimum is an error. */
+  dModel: number | null;
+  heads: number | null;
+  dHead: number | null;
+  dMlp: number | null;
+  /** Relative window W of the model (default 8); must cover every head offset. */
+  relWindow: number;
+  /** A: logit margin of attention selection (hard attention as A → ∞). */
+  attentionScale: number;
+  /** s: magnitude of variables in the residual stream (embeddings, updates, head outputs). */
+  paramScale: number;
+  /** m: hidden-unit magnitude of a firing rule; null = paramScale. */
+  mlpScale: number | null;
+  /** s_o: logit magnitude; null = paramScale. */
+  outputScale: number | null;
+  /** DyT α of every normalisation. */
+  normAlpha: number;
+  /** Whether α is a learnable parameter of the model or a constant. */
+  normScale: "learnable" | "fixed";
+}
+
+export const DEFAULT_COMPILE: CompileOptions = {
+  promptTokens: 0,
+  dModel: null,
+  heads: null,
+  dHead: null,
+  dMlp: null,
+  relWindow: 8,
+  attentionScale: 20,
+  paramScale: 10,
+  mlpScale: null,
+  outputScale: null,
+  normAlpha: 1,
+  normScale: "fixed",
+};
+
+/** Where a variable lives in the residual stream. */
+export interface VariableLayout {
+  spec: VariableSpec;
+  /** First residual dim. */
+  start: number;
+  /** Number of dims (range for categorical, 1 otherwise). */
+  dims: number;
+}
+
+/** A compiled program: the model config, its weights, and how to read them. */
+export interface CompiledProgram {
+  program: Program;
+  options: CompileOptions;
+  config: TransformerConfig;
+  /** Flat values per parameter name (`transformerParamSpecs` order and shapes). */
+  values: Record<string, Float32Array>;
+  layout: VariableLayout[];
+  rules: Rule[];
+  /** The program's minimum sizes. */
+  minimal: { dModel: number; heads: number; dHead: number; dMlp: number };
+  /** Output columns: [variable, value] per logit (value −1 for binary/numerical). */
+  outputColumns: [string, number][];
+}
+
+function positive(name: string, x: number): void {
+  if (!(Number.isFinite(x) && x > 0)) throw new UsageError(`compile option '${name}' must be a positive number, got ${x}`);
+}
+
+/** Residual dims of a variable. */
+const dimsOf = (v: VariableSpec) => (v.kind === "categorical" ? v.range : 1);
+
+/** The encoding enc(value) of a variable (length dimsOf), scaled by s; null = zeros. */
+function encode(v: VariableSpec, value: Value, s: number): number[] {
+  if (value === null) return new Array(dimsOf(v)).fill(0);
+  if (v.kind === "categorical") return Array.from({ length: v.range }, (_, i) => (i === value ? s : -s));
+  if (v.kind === "binary") return [value * s];
+  return [value];
+}
+
+/** Compiles `program` (module doc). */
+export function compile(program: Program, options: Partial<CompileOptions> = {}): CompiledProgram {
+  const o: CompileOptions = { ...DEFAULT_COMPILE, ...options };
+  const p = `program '${program.name}'`;
+  positive("attentionScale", o.attentionScale);
+  positive("paramScale", o.paramScale);
+  positive("normAlpha", o.normAlpha);
+  const s = o.paramScale;
+  const m = o.mlpScale ?? s;
+  const so = o.outputScale ?? s;
+  positive("mlpScale", m);
+  positive("outputScale", so);
+
+  // residual layout
+  const layout: VariableLayout[] = [];
+  let D0 = 0;
+  for (const v of program.variables) {
+    layout.push({ spec: v, start: D0, dims: dimsOf(v) });
+    D0 += dimsOf(v);
+  }
+  const at = (name: string) => layout.find((l) => l.spec.name === name)!;
+  const rules = programRules(program);
+  const headNeeds = program.heads.map((h) => {
+    const value = dimsOf(variable(program, h.value));
+    const qk = h.query ? dimsOf(variable(program, h.query)) : 0;
+    return { h, need: Math.max(value, qk) };
+  });
+  const minimal = {
+    dModel: D0,
+    heads: Math.max(1, program.heads.length),
+    dHead: Math.max(1, ...headNeeds.map((x) => x.need)),
+    dMlp: Math.max(1, rules.length),
+  };
+  const pick = (name: "dModel" | "heads" | "dHead" | "dMlp", why: () => string): number => {
+    const want = o[name];
+    if (want === null) return minimal[name];
+    if (!Number.isInteger(want) || want < minimal[name]) {
+      throw new UsageError(`${p}: requested ${name} ${want} is smaller than the program needs (${minimal[name]}: ${why()}); raise ${name} to at least ${minimal[name]}`);
+    }
+    return want;
+  };
+  const dModel = pick("dModel", () => layout.map((l) => `${l.spec.name} ${l.dims}`).join(", "));
+  const heads = pick("heads", () => `heads ${program.heads.map((h) => h.output).join(", ")}`);
+  const dHead = pick("dHead", () => headNeeds.map((x) => `head '${x.h.output}' needs ${x.need}`).join(", "));
+  const dMlp = pick("dMlp", () => {
+    const bySource = new Map<string, number>();
+    for (const r of rules) bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1);
+    return `one hidden unit per rule: ${[...bySource].map(([k, n]) => `${n} from '${k}'`).join(", ")}`;
+  });
+  const maxOffset = Math.max(0, ...program.heads.map((h) => Math.abs(h.offset ?? 0)));
+  if (!Number.isInteger(o.relWindow) || o.relWindow < maxOffset) {
+    throw new UsageError(`${p}: relWindow ${o.relWindow} does not cover head offset ±${maxOffset}; raise relWindow to at least ${maxOffset}`);
+  }
+
+  const outputColumns: [string, number][] = program.outputs.flatMap((name) => {
+    const v = variable(program, name);
+    return v.kind === "categorical" ? Array.from({ length: v.range }, (_, i) => [name, i] as [string, number]) : [[name, -1] as [string, number]];
+  });
+  const config: TransformerConfig = {
+    inputVocab: program.inputVocab,
+    promptTokens: o.promptTokens,
+    dModel,
+    heads,
+    dHead,
+    dMlp,
+    relWindow: o.relWindow,
+    classes: outputColumns.length,
+    normScale: o.normScale,
+    normAlpha: o.normAlpha,
+  };
+  const values = zeroWeightValues(config);
+  const A = heads * dHead;
+  const set = (name: string, cols: number, r: number, c: number, x: number) => {
+    values[name][r * cols + c] = x;
+  };
+
+  // embeddings: s·enc(initial value) of every user variable; head outputs and padding 0
+  const embedRow = (name: string, row: number, token: TokenInfo) => {
+    for (const l of layout) {
+      if (l.spec.role === "head") continue;
+      encode(l.spec, initialValue(program, l.spec, token), s).forEach((x, i) => set(name, dModel, row, l.start + i, x));
+    }
+  };
+  embedRow("embed/tokens", START, { kind: "start", index: -1 });
+  embedRow("embed/tokens", SEP, { kind: "sep", index: -1 });
+  embedRow("embed/tokens", END, { kind: "end", index: -1 });
+  for (let sym = 0; sym < program.inputVocab; sym++) embedRow("embed/tokens", FIRST_SYMBOL + sym, { kind: "input", index: sym });
+  for (let i = 0; i < o.promptTokens; i++) embedRow("embed/prompt", i, { kind: "prompt", index: i });
+
+  // attention heads
+  const nb = 2 * o.relWindow + 1;
+  program.heads.forEach((h, hi) => {
+    const c0 = hi * dHead;
+    if (h.query !== undefined) {
+      const q = at(h.query);
+      const k = at(h.key!);
+      const a = q.spec.kind === "categorical" ? Math.sqrt(o.attentionScale) / 2 : Math.sqrt(o.attentionScale);
+      for (let j = 0; j < q.dims; j++) {
+        set("attn/Wq", A, q.start + j, c0 + j, a);
+        set("attn/Wk", A, k.start + j, c0 + j, a);
+      }
+    }
+    if (h.offset !== undefined) set("attn/relBias", nb, hi, h.offset + o.relWindow, o.attentionScale);
+    const v = at(h.value);
+    const out = at(h.output);
+    for (let j = 0; j < v.dims; j++) {
+      set("attn/Wv", A, v.start + j, c0 + j, 1);
+      set("attn/Wo", dModel, c0 + j, out.start + j, s);
+    }
+  });
+
+  // MLP: one hidden unit per rule
+  rules.forEach((r, ri) => {
+    let k = 0;
+    for (const a of r.atoms) {
+      const l = at(a.variable);
+      if (l.spec.kind === "categorical") {
+        set("mlp/W1", dMlp, l.start + a.value, ri, m);
+        k++;
+      } else if (a.value === 1) {
+        set("mlp/W1", dMlp, l.start, ri, m);
+        k++;
+      } else {
+        set("mlp/W1", dMlp, l.start, ri, -m);
+      }
+    }
+    values["mlp/b1"][ri] = m * (1 - k);
+    const t = at(r.target);
+    const delta =
+      r.add !== undefined
+        ? [r.add]
+        : encode(t.spec, r.to ?? null, s).map((x, i) => x - encode(t.spec, r.from!, s)[i]);
+    delta.forEach((d, i) => set("mlp/W2", dModel, ri, t.start + i, d / m));
+  });
+
+  // readout at SEP
+  outputColumns.forEach(([name, value], c) => set("out/W", outputColumns.length, at(name).start + Math.max(0, value), c, so));
+  return { program, options: o, config, values, layout, rules, minimal, outputColumns };
+}
+
+/** Decodes one position's residual vector into variable values (categorical: argmax, null when |x| < s/2). */
+export function decodeResidual(c: CompiledProgram, row: ArrayLike<number>): Record<string, Value> {
+  const s = c.options.paramScale;
+  const out: Record<string, Value> = {};
+  for (const l of c.layout) {
+    const x = Array.from({ length: l.dims }, (_, i) => row[l.start + i]);
+    if (l.spec.kind === "numerical") out[l.spec.name] = x[0];
+    else if (l.spec.kind === "binary") out[l.spec.name] = x[0] > s / 2 ? 1 : 0;
+    else {
+      const best = x.indexOf(Math.max(...x));
+      out[l.spec.name] = Math.max(...x.map(Math.abs)) < s / 2 ? null : best;
+    }
+  }
+  return out;
+}
+
+/** Decodes logits at SEP into output values: argmax per categorical output, logit > s_o/2 for binary, raw logit for numerical. */
+export function decodeOutputs(c: CompiledProgram, logits: ArrayLike<number>): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const name of c.program.outputs) {
+    const cols = c.outputColumns.map(([n], i) => (n === name ? i : -1)).filter((i) => i >= 0);
+    const v = variable(c.program, name);
+    const xs = cols.map((i) => logits[i]);
+    out[name] = v.kind === "categorical" ? xs.indexOf(Math.max(...xs)) : v.kind === "binary" ? Number(xs[0] > (c.options.outputScale ?? c.options.paramScale) / 2) : xs[0];
+  }
+  return out;
+}
