@@ -62,16 +62,55 @@ function klThroughput(nWeights, samples) {
   return { weights: nWeights, samples, seconds: s, weightSamplesPerS: (nWeights * samples) / s };
 }
 
+/**
+ * Seconds per training step of the mlp-identity experiment (C.2): 4→16→4 MLP, batch 128,
+ * 2 weight samples, MC KL with 100 samples against a 3-component prior (variational), or MLE.
+ */
+function mlpIdentityStep(objective) {
+  const specs = kcdl.mlpSpecs({ inputs: 4, hidden: 16, outputs: 4 });
+  const init = kcdl.heNormalInit(specs, kcdl.rngStream(1, "bench/init"));
+  const model =
+    objective === "mle"
+      ? { kind: "mle", point: new kcdl.PointWeights(specs, init) }
+      : {
+          kind: "variational",
+          posterior: new kcdl.Posterior(specs, { means: init, nu: -10 }),
+          prior: new kcdl.AdaptivePrior(specs, init, { grouping: "all", components: 3, init: kcdl.sampledPriorInit(kcdl.rngStream(1, "bench/prior"), 3) }),
+        };
+  const problem = { batch: (rng, n) => kcdl.identityBatch(4, rng, n), nllBits: (w, b) => kcdl.mlpNllBits(w, b.x, b.y) };
+  const options = {
+    objective, steps: 100000, batchSize: 128, klCoef: 1e-3, weightSamples: 2, klSamples: 100,
+    learningRate: 1e-3, warmupSteps: 0, finalLearningRate: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, evalEvery: 0,
+  };
+  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1 });
+  for (let i = 0; i < 5; i++) trainer.stepOnce();
+  const ts = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) trainer.stepOnce();
+    ts.push((performance.now() - t0) / 1000 / 20);
+  }
+  trainer.dispose();
+  if (objective === "mle") model.point.dispose();
+  else {
+    model.posterior.dispose();
+    model.prior.dispose();
+  }
+  return { objective, secondsPerStep: median(ts) };
+}
+
 (async () => {
   const backend = await kcdl.initBackend(backendArg);
   const matmul = [matmulGflops(1024, 128, 512), matmulGflops(2048, 512, 128), matmulGflops(512, 512, 512)];
   const kl = [klThroughput(1000, 100), klThroughput(20000, 100)];
+  const mlpStep = [mlpIdentityStep("mle"), mlpIdentityStep("variational")];
   const result = {
     backend: backend.name,
     provider: backend.provider,
     matmulGflops: Math.max(...matmul.map((m) => m.gflops)),
     matmul,
     klMonteCarlo: kl,
+    mlpIdentityStep: mlpStep,
     leakedTensors: tf.memory().numTensors,
   };
   if (!json) {
@@ -83,6 +122,9 @@ function klThroughput(nWeights, samples) {
           `(${(k.weightSamplesPerS / 1e6).toFixed(2)} M weight-samples/s)`,
       );
     }
+  }
+  if (!json) {
+    for (const m of mlpStep) console.log(`mlp-identity training step (${m.objective}, batch 128): ${(m.secondsPerStep * 1000).toFixed(2)} ms`);
   }
   if (json) console.log(JSON.stringify(result));
 })().catch((err) => {

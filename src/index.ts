@@ -26,9 +26,20 @@ export * from "./codes/codelength";
 export * from "./codes/bit-code";
 export { normalCdf, normalSf, normalQuantile, normalPdf } from "./codes/normal";
 
-// train: optimiser and schedule (C.1)
+// train: optimiser and schedule (C.1), the MLE/variational loop, checkpoints
 export { ScheduledAdam, learningRateAt } from "./train/adam";
-export type { ScheduleOptions } from "./train/adam";
+export type { ScheduleOptions, AdamState } from "./train/adam";
+export { Trainer, checkTrainOptions, OBJECTIVES } from "./train/trainer";
+export type { TrainOptions, TrainProblem, TrainModel, TrainResult, CurvePoint, Objective } from "./train/trainer";
+export { configHash, loadCheckpoint, saveCheckpoint } from "./train/checkpoint";
+export type { Checkpoint } from "./train/checkpoint";
+
+// variational: posterior and adaptive GMM priors over a parameter tree, KL per group (eq. 86)
+export * from "./variational";
+
+// nn and tasks: the MLP of C.2 and the identity task
+export * from "./nn/mlp";
+export * from "./tasks/identity";
 
 // experiments: one module per figure/table, and the runner
 export { experiments, getExperiment } from "./experiments/registry";
@@ -37,6 +48,7 @@ export type { RunOptions, RunOutput } from "./experiments/runner";
 export { PRESETS } from "./experiments/experiment";
 export type { Experiment, Preset, Results } from "./experiments/experiment";
 export * as bitEncoding from "./experiments/bit-encoding";
+export * as mlpIdentity from "./experiments/mlp-identity";
 export { paperReference } from "./experiments/paper-reference";
 
 // report: figures and tables to files and to notebooks
