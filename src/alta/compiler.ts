@@ -17,7 +17,12 @@
  *   W2[r, :] = Δ/m with Δ = s·(enc(new) − enc(old)) (resets: Δ = −s·enc(old));
  * - heads: query/key equality through W_Q = W_K = a·Sel (a = √A/2 for
  *   categorical, √A for binary), relative offsets through the T5 bias
- *   b_h(δ) = A, W_V = Sel(value), W_O = s·Proj(output) (Elhage form);
+ *   b_h(δ) = A, W_V = v·Sel(value), W_O = (s/v)·Proj(output) (Elhage form);
+ * - why m and v default to √s: a head output is written (s·value) and reset
+ *   (−s·tanh(value)) every layer, so any relative error ε of the written value
+ *   accumulates linearly over the layers (the same weight sample is reused by
+ *   every layer). Under posterior noise σ on every weight, ε ≈ σ(√k/v + v/s)
+ *   for k active dims, smallest near v = √s; the same holds for W1/W2 with m;
  * - logits at SEP: W_out = s_o·Sel(outputs) (B.5.4: several outputs);
  * - zero padding up to the requested d_model, heads, d_head and d_mlp.
  */
@@ -40,8 +45,10 @@ export interface CompileOptions {
   attentionScale: number;
   /** s: magnitude of variables in the residual stream (embeddings, updates, head outputs). */
   paramScale: number;
-  /** m: hidden-unit magnitude of a firing rule; null = paramScale. */
+  /** m: hidden-unit magnitude of a firing rule; null = √s (balances W1 against W2 = Δ/m under weight noise). */
   mlpScale: number | null;
+  /** v: W_V = v·Sel(value), W_O = (s/v)·Proj(output); null = √s (balances W_V against W_O under weight noise). */
+  valueScale: number | null;
   /** s_o: logit magnitude; null = paramScale. */
   outputScale: number | null;
   /** DyT α of every normalisation. */
@@ -60,6 +67,7 @@ export const DEFAULT_COMPILE: CompileOptions = {
   attentionScale: 20,
   paramScale: 10,
   mlpScale: null,
+  valueScale: null,
   outputScale: null,
   normAlpha: 1,
   normScale: "fixed",
@@ -112,9 +120,11 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   positive("paramScale", o.paramScale);
   positive("normAlpha", o.normAlpha);
   const s = o.paramScale;
-  const m = o.mlpScale ?? s;
+  const m = o.mlpScale ?? Math.sqrt(s);
+  const vs = o.valueScale ?? Math.sqrt(s);
   const so = o.outputScale ?? s;
   positive("mlpScale", m);
+  positive("valueScale", vs);
   positive("outputScale", so);
 
   // residual layout
@@ -210,8 +220,8 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     const v = at(h.value);
     const out = at(h.output);
     for (let j = 0; j < v.dims; j++) {
-      set("attn/Wv", A, v.start + j, c0 + j, 1);
-      set("attn/Wo", dModel, c0 + j, out.start + j, s);
+      set("attn/Wv", A, v.start + j, c0 + j, vs);
+      set("attn/Wo", dModel, c0 + j, out.start + j, s / vs);
     }
   });
 

@@ -2,11 +2,13 @@
 import { AnyExperiment } from "./experiment";
 import { bitEncoding } from "./bit-encoding";
 import { mlpIdentity } from "./mlp-identity";
+import { parityExperiment } from "./parity";
 import { assertChoice } from "../core/errors";
 
 export const experiments: Record<string, AnyExperiment> = {
   [bitEncoding.name]: bitEncoding,
   [mlpIdentity.name]: mlpIdentity,
+  [parityExperiment.name]: parityExperiment,
 };
 
 /** The experiment named `name`, or a UsageError listing the valid names. */
