@@ -4,7 +4,8 @@
  * proof and compute KL[β(·; φ) ‖ α(·; ψ)] in bits, group by group (eq. 100):
  *
  *  - prompt-embedding column 0 (the program tape, eq. 53–54): prior ½δ(−1) + ½δ(+1)
- *    (Rademacher); rows 1 … |z| hold ±1 as delta posteriors → 1 bit each (B.9.2);
+ *    (Rademacher; or ½δ(lo) + ½δ(hi) for another pair of levels); rows 1 … |z|
+ *    hold a level as delta posteriors → 1 bit each (B.9.2);
  *    rows |z| + 1 … R_s get the Rademacher posterior (eq. 96) → 0 bits;
  *  - every other prompt-embedding column is constant over rows → prior = posterior
  *    = a delta at that value → 0 bits;
@@ -33,6 +34,12 @@ export interface Theorem2Input {
   programColumn?: number;
   /** |z|. */
   programBits: number;
+  /**
+   * The two weight values a program bit takes in that column, [bit 0, bit 1]
+   * (eq. 54: [−1, +1]; our compiler's binary variables: [0, s]). The program
+   * column's prior is ½δ(lo) + ½δ(hi).
+   */
+  programLevels?: [number, number];
   /** Values closer than this are one quantisation level in B.9.3 (default 0). */
   tolerance?: number;
 }
@@ -71,10 +78,14 @@ export function theorem2Kl(input: Theorem2Input): Theorem2Kl {
   if (!Number.isInteger(z) || z < 1 || z > rs) throw new KcdlError(`|z| = ${z} must be in 1…R_s = ${rs}`);
   const at = (r: number, c: number) => table.values[r * d + c];
 
-  // Program column: rows < |z| must be ±1 (eq. 54), each a delta under the Rademacher prior: 1 bit.
+  // Program column: rows < |z| must hold one of the two levels (eq. 54), each a delta under the
+  // two-point prior ½δ(lo) + ½δ(hi): 1 bit.
+  const [lo, hi] = input.programLevels ?? [-1, 1];
   for (let r = 0; r < z; r++) {
     const b = at(r, col0);
-    if (Math.abs(Math.abs(b) - 1) > tol) throw new KcdlError(`prompt row ${r + 1}, column ${col0} is ${b}, not ±1: not a program bit (eq. 54)`);
+    if (Math.abs(b - lo) > tol && Math.abs(b - hi) > tol) {
+      throw new KcdlError(`prompt row ${r + 1}, column ${col0} is ${b}, not ${lo} or ${hi}: not a program bit (eq. 54)`);
+    }
   }
   const programKlBits = z;
 

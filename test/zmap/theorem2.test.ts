@@ -30,7 +30,7 @@ test("Theorem 2 accounting: KL = |z| + c_T, with c_T = Σ N·H(p) by hand and in
 test("Theorem 2 accounting checks its premises", () => {
   const bad = promptTable([1, 0, 1], 5);
   bad.values[3] = 0.3; // row 2 of the program column
-  assert.throws(() => theorem2Kl({ weights: [bad], promptTable: "prompt", programBits: 3 }), /prompt row 2, column 0 is 0.3, not ±1/);
+  assert.throws(() => theorem2Kl({ weights: [bad], promptTable: "prompt", programBits: 3 }), /prompt row 2, column 0 is 0.3, not -1 or 1/);
   assert.throws(() => theorem2Kl({ weights: [bad], promptTable: "nope", programBits: 3 }), /no weight tensor 'nope'/);
   assert.throws(() => theorem2Kl({ weights: [promptTable([1], 2)], promptTable: "prompt", programBits: 3 }), /\|z\| = 3 must be in 1…R_s = 2/);
   // A prompt column that varies over rows is not free: it costs N·H(p) and is reported.

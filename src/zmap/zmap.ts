@@ -1,0 +1,45 @@
+/**
+ * zmap(T, R, z) (B.5, Fig. 6): compiles the machine stage of the emulator
+ * program for prefix machine T, bounds R = (R_t, R_s) and program z into the
+ * weights of the looped Transformer (`src/nn/transformer.ts`), and measures
+ * Theorem 2's KL for those weights (B.10, `theorem2.ts`).
+ *
+ * The prompt-embedding table holds the program in its `pbit` column (levels
+ * {0, s}, eq. 53–54 with our compiler's binary encoding) and is constant in
+ * every other column; every other tensor is independent of z and of R_t.
+ */
+import { CompileOptions, CompiledProgram, compile } from "../alta/compiler";
+import { Bounds, PrefixMachine } from "./prefix-machine";
+import { machineStageLayers, prefixMachineProgram } from "./prefix-program";
+import { Theorem2Kl, theorem2Kl } from "./theorem2";
+
+export interface Zmap {
+  compiled: CompiledProgram;
+  /** Layers to run: one set-up layer, then R_t machine steps. */
+  layers: number;
+  /** The prompt-embedding column holding the program bits. */
+  programColumn: number;
+}
+
+/** zmap(T, R, z): the compiled machine stage (module doc). */
+export function zmap(m: PrefixMachine, bounds: Bounds, z: readonly number[], options: Partial<CompileOptions> = {}): Zmap {
+  const compiled = compile(prefixMachineProgram(m, z, bounds), { ...options, promptTokens: bounds.rs });
+  const pbit = compiled.layout.find((l) => l.spec.name === "pbit");
+  if (!pbit) throw new Error("zmap: the emulator program has no 'pbit' variable");
+  return { compiled, layers: machineStageLayers(bounds), programColumn: pbit.start };
+}
+
+/** Theorem 2's KL (B.10) of a zmap output for a program of `programBits` bits. */
+export function zmapTheorem2(zm: Zmap, programBits: number): Theorem2Kl {
+  const { config, values, options } = zm.compiled;
+  const shapes: Record<string, number[]> = { "embed/prompt": [config.promptTokens, config.dModel] };
+  const weights = Object.entries(values).map(([name, v]) => ({ name, shape: shapes[name] ?? [v.length], values: v }));
+  return theorem2Kl({
+    weights,
+    promptTable: "embed/prompt",
+    programColumn: zm.programColumn,
+    programBits,
+    programLevels: [0, options.paramScale],
+    tolerance: 1e-6 * options.paramScale,
+  });
+}

@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { decodeResidual } from "../../src/alta/compiler";
+import { disposeForward, forward, makeBatch, weightsFromValues } from "../../src/nn/transformer";
+import { runPrefix } from "../../src/zmap/prefix-machine";
+import { configurationAt } from "../../src/zmap/prefix-program";
+import { zmap, zmapTheorem2 } from "../../src/zmap/zmap";
+import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
+import { assemble, bitlang } from "../../src/zmap/machines/bitlang";
+import { testBackend } from "../helpers";
+
+function allInputs(n: number): number[][] {
+  const out: number[][] = [[]];
+  for (let len = 1; len <= n; len++) for (let v = 0; v < 1 << len; v++) out.push(Array.from({ length: len }, (_, k) => (v >> k) & 1));
+  return out;
+}
+
+test("zmap(selector, R, z): the compiled Transformer runs in lockstep with the simulator, every program × input ≤ 4", async () => {
+  await testBackend();
+  const bounds = { rt: 12, rs: 4 };
+  const inputs = allInputs(4);
+  for (const [name, z] of Object.entries(selectorPrograms)) {
+    const zm = zmap(selector, bounds, z);
+    const { compiled: c } = zm;
+    const w = weightsFromValues(c.config, c.values);
+    const out = forward(c.config, w, makeBatch(c.config, inputs), { layers: zm.layers, returnResidual: true });
+    const layers = out.residual!.map((r) => r.arraySync() as number[][][]);
+    disposeForward(out);
+    tf.dispose(Object.values(w));
+    inputs.forEach((x, b) => {
+      const sim = runPrefix(selector, x, z, bounds, { trace: true });
+      assert.equal(sim.status, "halted");
+      for (let layer = 1; layer <= zm.layers; layer++) {
+        const rows = layers[layer][b].slice(0, bounds.rs + x.length + 3);
+        const state: Record<string, (number | null)[]> = {};
+        const decoded = rows.map((row) => decodeResidual(c, row));
+        for (const v of c.program.variables) state[v.name] = decoded.map((d) => d[v.name]);
+        const want = sim.trace![Math.min(layer - 1, sim.trace!.length - 1)];
+        assert.deepEqual(configurationAt(selector, bounds.rs, state), want, `${name} on [${x}], layer ${layer}`);
+      }
+    });
+  }
+});
+
+test("Theorem 2 on zmap's weights (B.10): KL − |z| is one constant c_T over programs and R_s; only prompts grow with R_s", () => {
+  const cases: [typeof bitlang, number[][]][] = [
+    [selector, Object.values(selectorPrograms)],
+    [bitlang, ["OUT", "NEXT FLIP LOOP OUT"].map(assemble)],
+  ];
+  for (const [m, programs] of cases) {
+    const cT = new Set<string>();
+    const nonPrompt = new Set<number>();
+    for (const z of programs) {
+      for (const rs of [z.length + 2, 24]) {
+        for (const rt of m === selector ? [20, 60] : [40]) {
+          const t = zmapTheorem2(zmap(m, { rt, rs }, z), z.length);
+          assert.equal(t.programKlBits, z.length);
+          assert.equal(t.promptOtherKlBits, 0, "every prompt column but the program's is constant over rows (eq. 53)");
+          cT.add((t.klBits - z.length).toFixed(9));
+          nonPrompt.add(t.weightCount - t.promptWeightCount);
+        }
+      }
+    }
+    assert.equal(cT.size, 1, `${m.name}: KL − |z| takes the values ${[...cT].join(", ")}`);
+    assert.equal(nonPrompt.size, 1, `${m.name}: the non-prompt weight count depends on R or z: ${[...nonPrompt]}`);
+    assert.ok(Number([...cT][0]) > 0);
+  }
+});
