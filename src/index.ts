@@ -41,6 +41,12 @@ export * from "./variational";
 export * from "./nn/mlp";
 export * from "./tasks/identity";
 
+// zmap: prefix Turing machines → Transformer weights (B.5), Theorem 2's KL (B.10)
+export * as zmap from "./zmap/index";
+
+// tasks: the parity datasets of C.1
+export * as parityData from "./tasks/parity-data";
+
 // experiments: one module per figure/table, and the runner
 export { experiments, getExperiment } from "./experiments/registry";
 export { runExperiment, render, loadResults, resolveExperimentConfig, writeResults } from "./experiments/runner";
@@ -49,6 +55,7 @@ export { PRESETS } from "./experiments/experiment";
 export type { Experiment, Preset, Results } from "./experiments/experiment";
 export * as bitEncoding from "./experiments/bit-encoding";
 export * as mlpIdentity from "./experiments/mlp-identity";
+export * as zmapExperiment from "./experiments/zmap";
 export { paperReference } from "./experiments/paper-reference";
 
 // report: figures and tables to files and to notebooks
