@@ -22,7 +22,11 @@
  *   (−s·tanh(value)) every layer, so any relative error ε of the written value
  *   accumulates linearly over the layers (the same weight sample is reused by
  *   every layer). Under posterior noise σ on every weight, ε ≈ σ(√k/v + v/s)
- *   for k active dims, smallest near v = √s; the same holds for W1/W2 with m;
+ *   for k active dims, smallest near v = √s; the same holds for W1/W2 with m.
+ *   A reset removes s·tanh(α·x) and so corrects an error only where tanh is
+ *   not saturated: head outputs can therefore live at their own scale s_h
+ *   (`headSaturation` = α·s_h ≈ 1), with W_O = s_h/(v·t) and atom weights
+ *   divided by t_h so rules still fire at exactly m;
  * - logits at SEP: W_out = s_o·Sel(outputs) (B.5.4: several outputs);
  * - zero padding up to the requested d_model, heads, d_head and d_mlp.
  */
@@ -49,6 +53,19 @@ export interface CompileOptions {
   mlpScale: number | null;
   /** v: W_V = v·Sel(value), W_O = (s/v)·Proj(output); null = √s (balances W_V against W_O under weight noise). */
   valueScale: number | null;
+  /**
+   * α·s_h for head outputs; null = α·s (head outputs at the variables' scale). A value near 1
+   * keeps head outputs out of tanh saturation so every reset also pulls back accumulated error
+   * (slope α·s_h·sech²(α·s_h)/t_h per layer), which posterior weight noise would otherwise
+   * integrate over the layers.
+   */
+  headSaturation: number | null;
+  /**
+   * Add two hidden units per categorical head output that pull the mean of its dims back to
+   * its clean value (ReLU(±k(Σ_j N(x)_j − t_h(2 − r)))): the resets only correct the
+   * differential part, so without them weight noise accumulates in the common mode.
+   */
+  centerHeads: boolean;
   /** s_o: logit magnitude; null = paramScale. */
   outputScale: number | null;
   /** DyT α of every normalisation. */
@@ -68,6 +85,8 @@ export const DEFAULT_COMPILE: CompileOptions = {
   paramScale: 10,
   mlpScale: null,
   valueScale: null,
+  headSaturation: null,
+  centerHeads: false,
   outputScale: null,
   normAlpha: 1,
   normScale: "fixed",
@@ -125,6 +144,12 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   const so = o.outputScale ?? s;
   positive("mlpScale", m);
   positive("valueScale", vs);
+  // Head outputs live at s_h = headSaturation / α (default s). t and t_h are what a compiled
+  // variable (±s) and a head output (±s_h) normalise to: tanh(α·s), tanh(α·s_h).
+  const sHead = o.headSaturation === null ? s : o.headSaturation / o.normAlpha;
+  positive("headSaturation", sHead);
+  const tVar = Math.tanh(o.normAlpha * s);
+  const tHead = Math.tanh(o.normAlpha * sHead);
   positive("outputScale", so);
 
   // residual layout
@@ -145,7 +170,7 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     dModel: D0,
     heads: Math.max(1, program.heads.length),
     dHead: Math.max(1, ...headNeeds.map((x) => x.need)),
-    dMlp: Math.max(1, rules.length),
+    dMlp: Math.max(1, rules.length + (o.centerHeads ? 2 * program.variables.filter((v) => v.role === "head" && v.kind === "categorical").length : 0)),
   };
   const pick = (name: "dModel" | "heads" | "dHead" | "dMlp", why: () => string): number => {
     const want = o[name];
@@ -161,6 +186,7 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   const dMlp = pick("dMlp", () => {
     const bySource = new Map<string, number>();
     for (const r of rules) bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1);
+    if (o.centerHeads) bySource.set("centering", minimal.dMlp - rules.length);
     return `one hidden unit per rule: ${[...bySource].map(([k, n]) => `${n} from '${k}'`).join(", ")}`;
   });
   const maxOffset = Math.max(0, ...program.heads.map((h) => Math.abs(h.offset ?? 0)));
@@ -221,33 +247,66 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     const out = at(h.output);
     for (let j = 0; j < v.dims; j++) {
       set("attn/Wv", A, v.start + j, c0 + j, vs);
-      set("attn/Wo", dModel, c0 + j, out.start + j, s / vs);
+      set("attn/Wo", dModel, c0 + j, out.start + j, sHead / (vs * tVar));
     }
   });
 
-  // MLP: one hidden unit per rule
+  // MLP: one hidden unit per rule. Atom weights are divided by the normalised magnitude of
+  // what they read (t for variables, t_h for head outputs), so a rule whose atoms all hold is
+  // exactly m. A categorical head-output atom reads every dim of the output (+ at the value,
+  // − elsewhere): true → m, false → ≤ −m/3, null → 0, and its reset pulls back error in
+  // any of the output's dims (module doc).
   rules.forEach((r, ri) => {
     let k = 0;
     for (const a of r.atoms) {
       const l = at(a.variable);
-      if (l.spec.kind === "categorical") {
-        set("mlp/W1", dMlp, l.start + a.value, ri, m);
+      const head = l.spec.role === "head";
+      const mag = head ? tHead : tVar;
+      if (l.spec.kind === "categorical" && head) {
+        for (let j = 0; j < l.dims; j++) {
+          const w = j === a.value ? m / (2 * mag) : -m / (2 * mag * (l.dims - 1));
+          set("mlp/W1", dMlp, l.start + j, ri, w);
+        }
+        k++;
+      } else if (l.spec.kind === "categorical") {
+        set("mlp/W1", dMlp, l.start + a.value, ri, m / mag);
         k++;
       } else if (a.value === 1) {
-        set("mlp/W1", dMlp, l.start, ri, m);
+        set("mlp/W1", dMlp, l.start, ri, m / mag);
         k++;
       } else {
-        set("mlp/W1", dMlp, l.start, ri, -m);
+        set("mlp/W1", dMlp, l.start, ri, -m / mag);
       }
     }
     values["mlp/b1"][ri] = m * (1 - k);
     const t = at(r.target);
+    const sc = t.spec.role === "head" ? sHead : s;
     const delta =
       r.add !== undefined
         ? [r.add]
-        : encode(t.spec, r.to ?? null, s).map((x, i) => x - encode(t.spec, r.from!, s)[i]);
+        : encode(t.spec, r.to ?? null, sc).map((x, i) => x - encode(t.spec, r.from!, sc)[i]);
     delta.forEach((d, i) => set("mlp/W2", dModel, ri, t.start + i, d / m));
   });
+
+  // centering units: restoring force λ per layer on the common mode of each categorical head output
+  if (o.centerHeads) {
+    let unit = rules.length;
+    const lambda = 0.5;
+    const slope = o.normAlpha / Math.cosh(o.normAlpha * sHead) ** 2; // dN/dx at a clean ±s_h
+    for (const l of layout) {
+      if (l.spec.role !== "head" || l.spec.kind !== "categorical") continue;
+      const k = m / tHead;
+      const g = lambda / (k * slope);
+      for (const sign of [1, -1]) {
+        for (let j = 0; j < l.dims; j++) {
+          set("mlp/W1", dMlp, l.start + j, unit, sign * k);
+          set("mlp/W2", dModel, unit, l.start + j, (-sign * g) / l.dims);
+        }
+        values["mlp/b1"][unit] = -sign * k * tHead * (2 - l.dims);
+        unit++;
+      }
+    }
+  }
 
   // readout at SEP
   outputColumns.forEach(([name, value], c) => set("out/W", outputColumns.length, at(name).start + Math.max(0, value), c, so));

@@ -73,6 +73,10 @@ export interface ParityConfig {
      * posterior noise accumulates in the zero-padded dims stays in tanh's linear range.
      */
     saturation: number;
+    /** α·s_h of head outputs (compiler.ts `headSaturation`): ≈ 1 keeps resets error-correcting under weight noise. */
+    headSaturation: number;
+    /** Centering units on head outputs (compiler.ts `centerHeads`): removes the common-mode drift resets cannot see. */
+    centerHeads: boolean;
   };
   data: {
     /** Training-set size (C.1: 100,000); the train NLL is reported for this many examples. */
@@ -117,7 +121,7 @@ export interface ParityConfig {
 export const defaults: ParityConfig = {
   rows: ["manual"],
   model: { dModel: 128, heads: 2, dHead: 64, dMlp: 512, promptTokens: 20, relWindow: 8, layers: 42, normScale: "fixed", normAlpha: 1 },
-  manual: { attentionScale: 20, paramScale: 100, saturation: 3 },
+  manual: { attentionScale: 20, paramScale: 100, saturation: 3, headSaturation: 1, centerHeads: true },
   data: { trainSize: 100_000, trainMaxLen: 20 },
   eval: { trainExamples: 512, oodExamples: 512, perLength: 8, batchSize: 64 },
   posterior: { nu: -10 },
@@ -227,6 +231,8 @@ export function compileManual(c: ParityConfig, scales: { attentionScale?: number
     normAlpha: m.normAlpha,
     attentionScale: scales.attentionScale ?? c.manual.attentionScale,
     paramScale: ps,
+    headSaturation: c.manual.headSaturation,
+    centerHeads: c.manual.centerHeads,
   });
 }
 
