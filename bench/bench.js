@@ -99,11 +99,29 @@ function mlpIdentityStep(objective) {
   return { objective, secondsPerStep: median(ts) };
 }
 
+/**
+ * Forward passes of the compiled (ALTA) parity Transformer of C.1 — d_model 128, 2 heads,
+ * MLP 512, 20 prompt tokens — at 42 applications of the shared block, as examples per second
+ * (batch 32 of length 20, the longest training length: 43 positions).
+ */
+function parityForward() {
+  const { alta, transformer } = kcdl;
+  const c = alta.compile(alta.parityProgram(), { promptTokens: 20, dModel: 128, heads: 2, dHead: 64, dMlp: 512, paramScale: 100, normAlpha: 0.03, headSaturation: 1, centerHeads: true });
+  const w = transformer.weightsFromValues(c.config, c.values);
+  const rng = kcdl.rngStream(1, "bench/parity");
+  const batch = transformer.makeBatch(c.config, Array.from({ length: 32 }, () => Array.from({ length: 20 }, () => (rng() < 0.5 ? 1 : 0))));
+  const run = () => transformer.forward(c.config, w, batch, { layers: 42 }).logits;
+  const s = time(run, 3, 1);
+  tf.dispose(Object.values(w));
+  return { layers: 42, batch: 32, length: 20, seconds: s, examplesPerS: 32 / s };
+}
+
 (async () => {
   const backend = await kcdl.initBackend(backendArg);
   const matmul = [matmulGflops(1024, 128, 512), matmulGflops(2048, 512, 128), matmulGflops(512, 512, 512)];
   const kl = [klThroughput(1000, 100), klThroughput(20000, 100)];
   const mlpStep = [mlpIdentityStep("mle"), mlpIdentityStep("variational")];
+  const parity = parityForward();
   const result = {
     backend: backend.name,
     provider: backend.provider,
@@ -111,6 +129,7 @@ function mlpIdentityStep(objective) {
     matmul,
     klMonteCarlo: kl,
     mlpIdentityStep: mlpStep,
+    parityForward: parity,
     leakedTensors: tf.memory().numTensors,
   };
   if (!json) {
@@ -125,6 +144,7 @@ function mlpIdentityStep(objective) {
   }
   if (!json) {
     for (const m of mlpStep) console.log(`mlp-identity training step (${m.objective}, batch 128): ${(m.secondsPerStep * 1000).toFixed(2)} ms`);
+    console.log(`compiled parity Transformer forward, 42 applications (batch 32, length 20): ${parity.examplesPerS.toFixed(1)} examples/s`);
   }
   if (json) console.log(JSON.stringify(result));
 })().catch((err) => {

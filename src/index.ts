@@ -41,6 +41,10 @@ export * from "./variational";
 export * from "./nn/mlp";
 export * from "./tasks/identity";
 
+// nn and alta: the looped Transformer of C.1 and the ALTA-style program compiler (B.5.4, C.1)
+export * as transformer from "./nn/transformer";
+export * as alta from "./alta";
+
 // zmap: prefix Turing machines → Transformer weights (B.5), Theorem 2's KL (B.10)
 export * as zmap from "./zmap/index";
 
@@ -56,6 +60,7 @@ export type { Experiment, Preset, Results } from "./experiments/experiment";
 export * as bitEncoding from "./experiments/bit-encoding";
 export * as mlpIdentity from "./experiments/mlp-identity";
 export * as zmapExperiment from "./experiments/zmap";
+export * as parityExperiment from "./experiments/parity";
 export { paperReference } from "./experiments/paper-reference";
 
 // report: figures and tables to files and to notebooks

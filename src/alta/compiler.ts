@@ -10,23 +10,30 @@
  *   `paramScale` s (embeddings, updates, head outputs), `mlpScale` m (hidden
  *   units), `outputScale` s_o (logits), `attentionScale` A (the logit margin
  *   between a selected and a non-selected key: hard attention as A → ∞);
- * - a 2-layer ReLU MLP, one hidden unit per rule (`rules.ts`): for rule r with
- *   atoms a, W1[dim(a), r] = m (−m for a binary "= 0" atom, which does not
- *   count), b1[r] = m(1 − k) with k the number of counted atoms, so on ±1 (0/1)
- *   normalised inputs the unit is m when every atom holds and ≤ 0 otherwise;
- *   W2[r, :] = Δ/m with Δ = s·(enc(new) − enc(old)) (resets: Δ = −s·enc(old));
+ * - a 2-layer ReLU MLP, one hidden unit per rule (`rules.ts`): with t = tanh(α·s)
+ *   and t_h = tanh(α·s_h) the normalised magnitudes of a variable and of a head
+ *   output, an atom on a variable has W1 = m/t at its value's dim (binary:
+ *   m/t for "= 1", −m/t for "= 0", which does not count), an atom on a
+ *   categorical head output reads all its dims (+m/(2t_h) at the value,
+ *   −m/(2t_h(r−1)) elsewhere: true → m, false → ≤ −m/3, null → 0), and
+ *   b1[r] = m(1 − k) with k the counted atoms, so the unit is exactly m when
+ *   every atom holds and ≤ 0 otherwise; W2[r, :] = Δ/m with
+ *   Δ = s·(enc(new) − enc(old)), and for resets Δ = −s_h·enc(old);
  * - heads: query/key equality through W_Q = W_K = a·Sel (a = √A/2 for
  *   categorical, √A for binary), relative offsets through the T5 bias
- *   b_h(δ) = A, W_V = v·Sel(value), W_O = (s/v)·Proj(output) (Elhage form);
- * - why m and v default to √s: a head output is written (s·value) and reset
- *   (−s·tanh(value)) every layer, so any relative error ε of the written value
- *   accumulates linearly over the layers (the same weight sample is reused by
- *   every layer). Under posterior noise σ on every weight, ε ≈ σ(√k/v + v/s)
- *   for k active dims, smallest near v = √s; the same holds for W1/W2 with m.
- *   A reset removes s·tanh(α·x) and so corrects an error only where tanh is
- *   not saturated: head outputs can therefore live at their own scale s_h
- *   (`headSaturation` = α·s_h ≈ 1), with W_O = s_h/(v·t) and atom weights
- *   divided by t_h so rules still fire at exactly m;
+ *   b_h(δ) = A, W_V = v·Sel(value), W_O = (s_h/(v·t))·Proj(output) (Elhage
+ *   form), so a head writes exactly ±s_h;
+ * - robustness to posterior weight noise (C.1 samples the weights with
+ *   ν = −10, and every layer re-applies the same sample, so errors are
+ *   coherent across layers). A head output is written and reset every layer,
+ *   so an error ε per layer would accumulate linearly. Three measures, all
+ *   options: (i) m and v default to √s, which minimises ε ≈ σ(√k/v + v/s)
+ *   for k active dims; (ii) head outputs live at their own scale s_h with
+ *   `headSaturation` α·s_h ≈ 1, out of tanh saturation, so every reset also
+ *   pulls back accumulated differential error (slope α·s_h·sech²(α·s_h)/t_h);
+ *   (iii) `centerHeads` adds two hidden units per categorical head output that
+ *   pull back the common mode of its dims, which the resets cannot see.
+ *   The defaults (s_h = s, no centering) give ALTA's plain construction;
  * - logits at SEP: W_out = s_o·Sel(outputs) (B.5.4: several outputs);
  * - zero padding up to the requested d_model, heads, d_head and d_mlp.
  */

@@ -499,7 +499,7 @@ function traceInput(c: CompiledProgram, cfg: TransformerConfig, w: Weights, inpu
   const s = c.options.paramScale;
   // signed one-hot: value 1 ⇔ dim start+1 positive; report (x[1] − x[0]) / 2s ∈ [−1, 1]
   const readout = (name: string) => res.map((row) => row.map((x) => (x[at(name) + 1] - x[at(name)]) / (2 * s)));
-  const tokens = ["START", ...Array.from({ length: cfg.promptTokens }, (_, i) => `p${i + 1}`), "SEP", ...input.map((b) => `x=${b}`), "END"];
+  const tokens = ["START", ...Array.from({ length: cfg.promptTokens }, (_, i) => `p${i + 1}`), "SEP", ...input.map((b, i) => `x${i + 1}=${b}`), "END"];
   return { input, tokens, attention, done: readout("done"), parity: readout("parity") };
 }
 
@@ -539,7 +539,7 @@ function weightsFigure(r: ParityResults): FigureSpec {
 }
 
 function attentionFigure(r: ParityResults): FigureSpec {
-  const t = r.manual.trace;
+  const t = { ...r.manual.trace, tokens: positionLabels(r) };
   const n = t.input.length;
   const layers = [1, Math.max(1, Math.ceil((n + 1) / 2)), n + 1].filter((l, i, a) => a.indexOf(l) === i && l <= t.attention.length);
   const heads = t.attention[0].length;
@@ -548,15 +548,21 @@ function attentionFigure(r: ParityResults): FigureSpec {
     Array.from({ length: heads }, (_, h) => ({ name: `layer ${l}, head ${h} (${names[h] ?? ""})`, b: { rows: 0, cols: 0, values: t.attention[l - 1][h] } })),
   );
   const built = panels.map((p, i) => heatmapPanel(p.name, p.b, i, panels.length, heads));
-  for (const b of built) Object.assign(b.trace, { x: t.tokens, y: t.tokens, colorscale: "Blues", zmid: undefined, zmin: 0, zmax: 1 });
+  for (const b of built) Object.assign(b.trace, { x: t.tokens, y: t.tokens, colorscale: "Blues", reversescale: true, zmid: undefined, zmin: 0, zmax: 1 });
   return {
     data: built.map((b) => b.trace),
     layout: Object.assign({ title: { text: `Attention (query rows × key columns) on ${t.input.join("")}: each head reads position i + 1` }, width: 1100, height: 350 * layers.length }, ...built.map((b) => b.layout)),
   };
 }
 
-function walkFigure(r: ParityResults): FigureSpec {
+/** Unique axis labels of the traced input's positions (plotly merges repeated category names). */
+function positionLabels(r: ParityResults): string[] {
   const t = r.manual.trace;
+  return ["START", ...Array.from({ length: r.config.model.promptTokens }, (_, i) => `p${i + 1}`), "SEP", ...t.input.map((b, i) => `x${i + 1}=${b}`), "END"];
+}
+
+function walkFigure(r: ParityResults): FigureSpec {
+  const t = { ...r.manual.trace, tokens: positionLabels(r) };
   const n = t.input.length;
   const upto = Math.min(t.done.length, n + 4);
   const mk = (z: number[][], name: string, ax: string, show: boolean) => ({
@@ -625,7 +631,7 @@ function sweepFigure(r: ParityResults): FigureSpec {
       line(s.param, "sampledAccuracy", "parameter scale s: posterior sample", "2", "dot"),
     ],
     layout: {
-      title: { text: `Smallest scales that stay exact (lengths ${r.config.sweep.lengths.join(", ")}): A ≥ ${s.minimalAttentionScale}, s ≥ ${s.minimalParamScale}` },
+      title: { text: `Smallest scales that stay exact (lengths ${r.config.sweep.lengths.join(", ")}): A ≥ ${s.minimalAttentionScale} (posterior sample: ${s.minimalAttentionScaleSampled}), s ≥ ${s.minimalParamScale} (posterior sample: ${s.minimalParamScaleSampled})` },
       xaxis: { domain: [0, 0.46], type: "log", title: { text: `attention scale A (s = ${r.config.manual.paramScale})` } },
       xaxis2: { domain: [0.54, 1], anchor: "y2", type: "log", title: { text: `parameter scale s (A = ${r.config.manual.attentionScale}, α = ${r.config.manual.saturation}/s, m = v = √s)` } },
       yaxis: { title: { text: "accuracy" }, range: [0, 1.05] },
