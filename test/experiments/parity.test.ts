@@ -5,7 +5,9 @@ import * as tf from "@tensorflow/tfjs";
 import { testBackend } from "../helpers";
 import { parityExperiment, defaults, optimalPriorKl, weightGroups, compileManual } from "../../src/experiments/parity";
 import { Posterior } from "../../src/variational";
-import { transformerParamSpecs } from "../../src/nn/transformer";
+import { transformerParamSpecs, forward, makeBatch, disposeForward } from "../../src/nn/transformer";
+import { rngStream, opSeed } from "../../src/core/rng";
+import { parity } from "../../src/tasks/parity-data";
 import { resolveConfig } from "../../src/core/config";
 import { silentProgress } from "../../src/core/progress";
 import { entropyBits } from "../../src/codes/optimal-prior";
@@ -45,4 +47,23 @@ test("optimal-prior KL of Gaussian posteriors at few values ≈ N·H(p) when ν 
   const nh = 6 * entropyBits([3, 2, 1]);
   assert.ok(Math.abs(g.klBits - nh) < 1e-3, `${g.klBits} vs ${nh}`);
   assert.equal(g.entropyBits, nh);
+});
+
+test("the manual solution stays exact at length 40 under posterior weight samples (ν = −10, C.1)", async () => {
+  await testBackend();
+  const before = tf.memory().numTensors;
+  const c = compileManual(defaults);
+  const post = new Posterior(transformerParamSpecs(c.config), { means: c.values, nu: -10 });
+  const rng = rngStream(5, "test/parity-noise");
+  const inputs = Array.from({ length: 4 }, () => Array.from({ length: 40 }, () => (rng() < 0.5 ? 1 : 0)));
+  for (let k = 1; k <= 3; k++) {
+    const w = post.sample(opSeed(5, `sample/${k}`));
+    const r = forward(c.config, w, makeBatch(c.config, inputs), { layers: 42 });
+    const logits = r.logits.arraySync();
+    disposeForward(r);
+    tf.dispose(Object.values(w));
+    inputs.forEach((x, i) => assert.equal(Number(logits[i][1] > logits[i][0]), parity(x), `sample ${k}, input ${i}`));
+  }
+  post.dispose();
+  assert.ok(tf.memory().numTensors - before <= 3 * transformerParamSpecs(c.config).length, "only Posterior's known constructor leak");
 });
