@@ -15,14 +15,22 @@
  *   output, an atom on a variable has W1 = m/t at its value's dim (binary:
  *   m/t for "= 1", −m/t for "= 0", which does not count), an atom on a
  *   categorical head output reads all its dims (+m/(2t_h) at the value,
- *   −m/(2t_h(r−1)) elsewhere: true → m, false → ≤ −m/3, null → 0), and
- *   b1[r] = m(1 − k) with k the counted atoms, so the unit is exactly m when
- *   every atom holds and ≤ 0 otherwise; W2[r, :] = Δ/m with
+ *   −m/(2t_h(r−1)) elsewhere: true → m, false → ≤ −m/3, null → 0); W1 is
+ *   then doubled and b1[r] = m(1 − 2k) with k the counted atoms, so the unit
+ *   is exactly m when every atom holds and ≤ −m otherwise (a margin of m on
+ *   both sides: a binary "= 1" atom that fails or a null head output would
+ *   otherwise leave the unit at exactly 0, where any small error in the
+ *   residual stream partially fires it, and the error grows layer after
+ *   layer); W2[r, :] = Δ/m with
  *   Δ = s·(enc(new) − enc(old)), and for resets Δ = −s_h·enc(old);
  * - heads: query/key equality through W_Q = W_K = a·Sel (a = √A/2 for
  *   categorical, √A for binary), relative offsets through the T5 bias
  *   b_h(δ) = A, W_V = v·Sel(value), W_O = (s_h/(v·t))·Proj(output) (Elhage
- *   form), so a head writes exactly ±s_h;
+ *   form), so a head writes exactly ±s_h. A pure relative head also has
+ *   b_h(0) = A/2: where i + δ lies outside the sequence (δ = −1 at START,
+ *   δ = +1 at END or padding) it reads position i itself instead of a uniform
+ *   average of every position, as the interpreter specifies; elsewhere the
+ *   self weight is e^(−A/2);
  * - robustness to posterior weight noise (C.1 samples the weights with
  *   ν = −10, and every layer re-applies the same sample, so errors are
  *   coherent across layers). A head output is written and reset every layer,
@@ -32,7 +40,9 @@
  *   `headSaturation` α·s_h ≈ 1, out of tanh saturation, so every reset also
  *   pulls back accumulated differential error (slope α·s_h·sech²(α·s_h)/t_h);
  *   (iii) `centerHeads` adds two hidden units per categorical head output that
- *   pull back the common mode of its dims, which the resets cannot see.
+ *   pull back the common mode of its dims, which the resets cannot see, and two
+ *   per binary head output that pull it back to 0 (its clean value after the
+ *   reset), where no reset fires.
  *   The defaults (s_h = s, no centering) give ALTA's plain construction;
  * - logits at SEP: W_out = s_o·Sel(outputs) (B.5.4: several outputs);
  * - zero padding up to the requested d_model, heads, d_head and d_mlp.
@@ -73,6 +83,19 @@ export interface CompileOptions {
    * differential part, so without them weight noise accumulates in the common mode.
    */
   centerHeads: boolean;
+  /**
+   * Add two hidden units per dim of every head output that pull it back to 0, its clean value
+   * after the reset, with rate λ = 1/2 per layer (the resets are compensated so clean runs stay
+   * exact). Works with saturated head outputs, unlike `centerHeads`.
+   */
+  restoreHeads: boolean;
+  /**
+   * Compile each rule to two hidden units whose difference is clamp(·, 0, m): the update is
+   * exactly Δ whether the atoms hold with a small error or not, and exactly 0 when one fails
+   * (margin m/2 both ways). B.5.4 uses one unit per rule, whose output is linear in its atoms,
+   * so errors in the residual stream pass on to every update.
+   */
+  clampRules: boolean;
   /** s_o: logit magnitude; null = paramScale. */
   outputScale: number | null;
   /** DyT α of every normalisation. */
@@ -94,6 +117,8 @@ export const DEFAULT_COMPILE: CompileOptions = {
   valueScale: null,
   headSaturation: null,
   centerHeads: false,
+  restoreHeads: false,
+  clampRules: false,
   outputScale: null,
   normAlpha: 1,
   normScale: "fixed",
@@ -173,11 +198,14 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     const qk = h.query ? dimsOf(variable(program, h.query)) : 0;
     return { h, need: Math.max(value, qk) };
   });
+  const headOutputs = layout.filter((l) => l.spec.role === "head" && l.spec.kind !== "numerical");
+  const headDims = headOutputs.reduce((a, l) => a + l.dims, 0);
+  const categoricalHeads = headOutputs.filter((l) => l.spec.kind === "categorical").length;
   const minimal = {
     dModel: D0,
     heads: Math.max(1, program.heads.length),
     dHead: Math.max(1, ...headNeeds.map((x) => x.need)),
-    dMlp: Math.max(1, rules.length + (o.centerHeads ? 2 * program.variables.filter((v) => v.role === "head" && v.kind === "categorical").length : 0)),
+    dMlp: Math.max(1, (o.clampRules ? 2 : 1) * rules.length + (o.restoreHeads ? 2 * headDims : 0) + (o.centerHeads ? 2 * categoricalHeads : 0)),
   };
   const pick = (name: "dModel" | "heads" | "dHead" | "dMlp", why: () => string): number => {
     const want = o[name];
@@ -192,9 +220,10 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   const dHead = pick("dHead", () => headNeeds.map((x) => `head '${x.h.output}' needs ${x.need}`).join(", "));
   const dMlp = pick("dMlp", () => {
     const bySource = new Map<string, number>();
-    for (const r of rules) bySource.set(r.source, (bySource.get(r.source) ?? 0) + 1);
-    if (o.centerHeads) bySource.set("centering", minimal.dMlp - rules.length);
-    return `one hidden unit per rule: ${[...bySource].map(([k, n]) => `${n} from '${k}'`).join(", ")}`;
+    for (const r of rules) bySource.set(r.source, (bySource.get(r.source) ?? 0) + (o.clampRules ? 2 : 1));
+    if (o.restoreHeads) bySource.set("restoring", 2 * headDims);
+    if (o.centerHeads) bySource.set("centering", 2 * categoricalHeads);
+    return `${o.clampRules ? "two hidden units" : "one hidden unit"} per rule: ${[...bySource].map(([k, n]) => `${n} from '${k}'`).join(", ")}`;
   });
   const maxOffset = Math.max(0, ...program.heads.map((h) => Math.abs(h.offset ?? 0)));
   if (!Number.isInteger(o.relWindow) || o.relWindow < maxOffset) {
@@ -250,6 +279,7 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
       }
     }
     if (h.offset !== undefined) set("attn/relBias", nb, hi, h.offset + o.relWindow, o.attentionScale);
+    if (h.offset !== undefined && h.query === undefined) set("attn/relBias", nb, hi, o.relWindow, o.attentionScale / 2);
     const v = at(h.value);
     const out = at(h.output);
     for (let j = 0; j < v.dims; j++) {
@@ -258,47 +288,78 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     }
   });
 
-  // MLP: one hidden unit per rule. Atom weights are divided by the normalised magnitude of
-  // what they read (t for variables, t_h for head outputs), so a rule whose atoms all hold is
-  // exactly m. A categorical head-output atom reads every dim of the output (+ at the value,
-  // − elsewhere): true → m, false → ≤ −m/3, null → 0, and its reset pulls back error in
-  // any of the output's dims (module doc).
+  // MLP: one hidden unit per rule (two with `clampRules`). Atom weights are divided by the
+  // normalised magnitude of what they read (t for variables, t_h for head outputs), so a rule
+  // whose atoms all hold is exactly m. A categorical head-output atom reads every dim of the
+  // output (+ at the value, − elsewhere): true → m, false → ≤ −m/3, null → 0, and its reset
+  // pulls back error in any of the output's dims (module doc).
+  const perRule = o.clampRules ? 2 : 1;
+  const lambda = 0.5; // restoring rate per layer of the centering and restoring units
+  const restore = { k: m / tHead, g: lambda / ((m / tHead) * o.normAlpha) };
   rules.forEach((r, ri) => {
+    const units = Array.from({ length: perRule }, (_, u) => perRule * ri + u);
+    const w1 = (row: number, x: number) => units.forEach((u) => set("mlp/W1", dMlp, row, u, x));
     let k = 0;
     for (const a of r.atoms) {
       const l = at(a.variable);
       const head = l.spec.role === "head";
       const mag = head ? tHead : tVar;
       if (l.spec.kind === "categorical" && head) {
-        for (let j = 0; j < l.dims; j++) {
-          const w = j === a.value ? m / (2 * mag) : -m / (2 * mag * (l.dims - 1));
-          set("mlp/W1", dMlp, l.start + j, ri, w);
-        }
+        for (let j = 0; j < l.dims; j++) w1(l.start + j, j === a.value ? m / mag : -m / (mag * (l.dims - 1)));
         k++;
       } else if (l.spec.kind === "categorical") {
-        set("mlp/W1", dMlp, l.start + a.value, ri, m / mag);
+        w1(l.start + a.value, (2 * m) / mag);
         k++;
       } else if (a.value === 1) {
-        set("mlp/W1", dMlp, l.start, ri, m / mag);
+        w1(l.start, (2 * m) / mag);
         k++;
       } else {
-        set("mlp/W1", dMlp, l.start, ri, -m / mag);
+        w1(l.start, (-2 * m) / mag);
       }
     }
-    values["mlp/b1"][ri] = m * (1 - k);
     const t = at(r.target);
     const sc = t.spec.role === "head" ? sHead : s;
     const delta =
       r.add !== undefined
         ? [r.add]
         : encode(t.spec, r.to ?? null, sc).map((x, i) => x - encode(t.spec, r.from!, sc)[i]);
-    delta.forEach((d, i) => set("mlp/W2", dModel, ri, t.start + i, d / m));
+    // A head output's restoring units also pull back a clean write (by g·k·N(x) per dim); its
+    // reset subtracts only the rest.
+    if (o.restoreHeads && t.spec.role === "head") delta.forEach((d, i) => (delta[i] = d + restore.g * restore.k * Math.tanh(o.normAlpha * -d)));
+    if (o.clampRules) {
+      // clamp(S − 2km + 1.5m, 0, m) = ReLU(S − 2km + 1.5m) − ReLU(S − 2km + 0.5m): exactly m when
+      // every atom holds and 0 when one fails, with a flat margin of m/2 on both sides.
+      values["mlp/b1"][units[0]] = m * (1.5 - 2 * k);
+      values["mlp/b1"][units[1]] = m * (0.5 - 2 * k);
+      delta.forEach((d, i) => {
+        set("mlp/W2", dModel, units[0], t.start + i, d / m);
+        set("mlp/W2", dModel, units[1], t.start + i, -d / m);
+      });
+    } else {
+      values["mlp/b1"][units[0]] = m * (1 - 2 * k);
+      delta.forEach((d, i) => set("mlp/W2", dModel, units[0], t.start + i, d / m));
+    }
   });
+  let unit = perRule * rules.length;
+
+  // restoring units: ReLU(±k·N(x_j)) with W2 = ∓g on every dim of every head output, a
+  // restoring force −λx_j near 0 (N'(0) = α), the clean value of a head output after its reset.
+  // Without them the small errors of each layer's head writes would integrate over the layers.
+  if (o.restoreHeads) {
+    for (const l of layout) {
+      if (l.spec.role !== "head" || l.spec.kind === "numerical") continue;
+      for (let j = 0; j < l.dims; j++) {
+        for (const sign of [1, -1]) {
+          set("mlp/W1", dMlp, l.start + j, unit, sign * restore.k);
+          set("mlp/W2", dModel, unit, l.start + j, -sign * restore.g);
+          unit++;
+        }
+      }
+    }
+  }
 
   // centering units: restoring force λ per layer on the common mode of each categorical head output
   if (o.centerHeads) {
-    let unit = rules.length;
-    const lambda = 0.5;
     const slope = o.normAlpha / Math.cosh(o.normAlpha * sHead) ** 2; // dN/dx at a clean ±s_h
     for (const l of layout) {
       if (l.spec.role !== "head" || l.spec.kind !== "categorical") continue;

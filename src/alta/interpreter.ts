@@ -3,7 +3,8 @@
  * program symbolically, layer by layer, on `START p₁…p_Rs SEP x₁…x_n END`.
  * One layer = one application of the compiled Transformer block:
  * 1. every head writes its output variable at every position (reading the
- *    state before the layer; heads never read head outputs);
+ *    state before the layer; heads never read head outputs); a relative head
+ *    whose offset leaves the sequence reads the position itself;
  * 2. every MLP function runs at every position on the values after step 1;
  *    a position where one of its reads is null is skipped (no atom of a rule
  *    can hold there); updates of all functions apply together;
@@ -63,6 +64,12 @@ export function interpret(program: Program, input: readonly number[], opts: { la
           }
           selected = j;
           count++;
+        }
+        // A pure relative head whose target lies outside the sequence reads its own position
+        // (the compiled bias b_h(0) = A/2, compiler.ts).
+        if (!q && (i + h.offset! < 0 || i + h.offset! >= T)) {
+          selected = i;
+          count = 1;
         }
         out[i] = count === 1 ? state[h.value][selected] : null;
       }

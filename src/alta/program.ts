@@ -19,7 +19,8 @@
  *   key equals its query (categorical query and key of one range; for binary
  *   query and key: the keys equal to 1 when the query is 1); exactly one
  *   selected position gives its value, none or several give null;
- * - `relative(out, value, δ)`: selects position i + δ (T5 relative bias, C.1);
+ * - `relative(out, value, δ)`: selects position i + δ (T5 relative bias, C.1),
+ *   or i itself where i + δ lies outside the sequence;
  *   both may be combined (`offset` in `head`).
  */
 import { UsageError } from "../core/errors";

@@ -65,6 +65,10 @@ export interface ZmapConfig {
     attentionScale: number;
     /** Residual magnitude s of every variable. */
     paramScale: number;
+    /** Clamped two-unit rules (compiler.ts `clampRules`). */
+    clampRules: boolean;
+    /** Restoring units on every head output (compiler.ts `restoreHeads`). */
+    restoreHeads: boolean;
   };
   /** The (machine, program, input) whose head positions are traced layer by layer. */
   trace: { machine: "selector" | "bitlang"; program: string; input: number[] };
@@ -74,7 +78,7 @@ export const defaults: ZmapConfig = {
   selector: { programs: ["zero", "one", "first", "parity"], maxInputLength: 5, rt: 16, rs: 4 },
   bitlang: { programs: ["OUT", "NEXT FLIP OUT", "NEXT NEXT FLIP OUT", "NEXT FLIP LOOP OUT"], maxInputLength: 3, rt: 100, rs: 12 },
   theorem2: { rs: [12, 24, 48] },
-  compile: { attentionScale: 20, paramScale: 10 },
+  compile: { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true },
   trace: { machine: "bitlang", program: "NEXT FLIP LOOP OUT", input: [1, 0, 1] },
 };
 
@@ -162,7 +166,7 @@ function compiledConfigurations(m: PrefixMachine, zm: ReturnType<typeof zmap>, r
 const headPositions = (c: Configuration) => ({ program: c.programHead, work: c.workHead, input: c.inputHead, state: c.state });
 
 async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
-  const compileOptions = { attentionScale: config.compile.attentionScale, paramScale: config.compile.paramScale };
+  const compileOptions = { ...config.compile };
   const machines: MachineRow[] = [];
   const total = config.selector.programs.length + config.bitlang.programs.length;
   ctx.progress.start("zmap: compile and check", total);

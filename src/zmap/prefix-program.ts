@@ -21,8 +21,9 @@
  * a work-tape move left from cell 1). MLP functions compute the transition from
  * the three read symbols and the state — the same at every position — and each
  * position applies the part that concerns it (write, head leaves, head arrives).
- * Leave and arrive are separate functions because a relative head has no value
- * past the sequence ends, where a function reading it does not fire.
+ * Leave and arrive are separate functions so each rule reads one neighbour; past
+ * the sequence ends a relative head reads its own position, where no head
+ * arrives from itself.
  *
  * Decoding the output tapes into logits (B.5.3's sign/sum/key variables and
  * averaging heads) is not part of this stage; `configurationAt` reads the tapes

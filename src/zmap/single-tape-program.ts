@@ -16,17 +16,12 @@
  *   cell clears when it moves and is not blocked), arriveRight / arriveLeft (the
  *   neighbour receives the head). RIGHT is blocked on END, LEFT on START, as in
  *   `runSingleTape`. Fig. 5 reads left and right neighbours in one function; we
- *   split them because a relative head is undefined at the sequence ends and a
- *   function reading an undefined value does not fire there.
+ *   split them so each rule reads one neighbour.
  *
- * Boundaries: in the interpreter a relative head has no value past the sequence
- * ends; the compiled head there attends uniformly to every position (no key gets
- * the T5 bias), so `headRight` at END reads a fraction of the head flag, which the
- * reset rules cannot remove exactly and which accumulates over layers. Machines
- * that never move off END (e.g. `increment`, which halts there) compile exactly;
- * `bounce-complement`, which walks back from END, diverges from the simulator two
- * layers later. The fix belongs in the compiler: a relative head with no position
- * at i + δ should fall back to position i itself.
+ * Boundaries: a relative head whose neighbour lies past the sequence ends reads
+ * its own position (`headLeft` at START, `headRight` at END), in the interpreter
+ * and in the compiled weights alike (compiler.ts); the functions above do
+ * nothing there, since the head flag of a position never arrives from itself.
  */
 import { Program, ProgramBuilder, Updates } from "../alta/program";
 import { MachineSpec, TransitionOut, checkSingleTapeMachine, markers } from "./single-tape";

@@ -21,9 +21,19 @@ export interface Zmap {
   programColumn: number;
 }
 
+/**
+ * Compile options of zmap (compiler.ts): clamped rules (each update exactly Δ or 0 despite small
+ * errors in the residual stream), restoring units on every head output (errors after the resets
+ * decay instead of integrating over the layers), and a wide attention margin A = 40: where a head
+ * writes every layer, an error of about s·T·e^(−A/2) per layer remains (3·10⁻⁷ here, against
+ * 7·10⁻³ at A = 20, where bitlang's start flag drifts by 0.7 in 100 layers). Without clamping and
+ * restoring, bitlang's loops leave the simulator after about 30 layers.
+ */
+export const ZMAP_COMPILE: Partial<CompileOptions> = { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true };
+
 /** zmap(T, R, z): the compiled machine stage (module doc). */
 export function zmap(m: PrefixMachine, bounds: Bounds, z: readonly number[], options: Partial<CompileOptions> = {}): Zmap {
-  const compiled = compile(prefixMachineProgram(m, z, bounds), { ...options, promptTokens: bounds.rs });
+  const compiled = compile(prefixMachineProgram(m, z, bounds), { ...ZMAP_COMPILE, ...options, promptTokens: bounds.rs });
   const pbit = compiled.layout.find((l) => l.spec.name === "pbit");
   if (!pbit) throw new Error("zmap: the emulator program has no 'pbit' variable");
   return { compiled, layers: machineStageLayers(bounds), programColumn: pbit.start };

@@ -22,6 +22,7 @@ import {
   modularSumProgram,
   parityProgram,
   programRules,
+  Updates,
 } from "../../src/alta";
 import { disposeForward, forward, makeBatch, weightsFromValues } from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
@@ -104,6 +105,45 @@ test("compiled programs agree with the interpreter at every layer and position (
     assert.ok(n1 > 1000 && n2 > 1000, `${p.name}: ${n1} + ${n2} checks`);
   }
   assert.equal(tf.memory().numTensors, before, "no tensors leaked");
+});
+
+test("clamped rules and restoring units (zmap's options) keep every program exact, with the unit counts they state", async () => {
+  await testBackend();
+  for (const [p, exhaustive] of PROGRAMS) {
+    const plain = compile(p, { promptTokens: 2 });
+    const c = compile(p, { promptTokens: 2, clampRules: true, restoreHeads: true });
+    const headDims = c.layout.filter((l) => l.spec.role === "head" && l.spec.kind !== "numerical").reduce((a, l) => a + l.dims, 0);
+    assert.equal(c.minimal.dMlp, 2 * c.rules.length + 2 * headDims, p.name);
+    assert.equal(plain.minimal.dMlp, plain.rules.length, p.name);
+    const n = agree(c, allInputs(p.inputVocab, exhaustive - 1), exhaustive + 2);
+    assert.ok(n > 500, `${p.name}: ${n} checks`);
+  }
+});
+
+test("a relative head past the sequence ends reads its own position, in the interpreter and compiled", async () => {
+  await testBackend();
+  // x: START 2, END 3, input bits 0/1; y ← x at i − 1, z ← x at i + 1.
+  const p = new ProgramBuilder("boundary", 2)
+    .categorical("x", 4, { init: (t) => (t.kind === "input" ? t.index : t.kind === "start" ? 2 : t.kind === "end" ? 3 : 0) })
+    .categorical("y", 4)
+    .categorical("z", 4)
+    .relative("left", "x", -1)
+    .relative("right", "x", +1)
+    .mlp("copyLeft", ["left", "y"], (v): Updates => ({ y: v.left }))
+    .mlp("copyRight", ["right", "z"], (v): Updates => ({ z: v.right }))
+    .output("y")
+    .build();
+  const r = interpret(p, [1, 0], { layers: 1, promptTokens: 1, trace: true });
+  const s1 = r.states![1];
+  const T = r.tokens.length;
+  assert.equal(s1.y[0], 2, "START reads itself on the left");
+  assert.equal(s1.z[T - 1], 3, "END reads itself on the right");
+  assert.deepEqual(s1.y.slice(1), s1.x.slice(0, T - 1));
+  assert.deepEqual(s1.z.slice(0, T - 1), s1.x.slice(1));
+  for (const options of [{}, { clampRules: true, restoreHeads: true }]) {
+    const c = compile(p, { promptTokens: 1, ...options });
+    assert.ok(agree(c, allInputs(2, 4), 3) > 100);
+  }
 });
 
 test("parity padded to the paper's model (d 128, 2 heads, MLP 512, 20 prompts) agrees with the interpreter", async () => {
