@@ -4,9 +4,11 @@
  * dependencies), the WebAssembly backend (`@tensorflow/tfjs-backend-wasm`,
  * shipped with kcdl, works offline), and tfjs's pure-JS `cpu` backend.
  * A name other than `auto` forces that backend and fails clearly if it cannot load.
+ * The wasm backend's slow or missing kernels are fixed once, here (`wasm-kernels.ts`).
  */
 import * as tf from "@tensorflow/tfjs";
 import { UsageError, KcdlError, assertChoice } from "./errors";
+import { patchWasmKernels } from "./wasm-kernels";
 
 export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -68,7 +70,10 @@ export async function initBackend(requested: string = "auto"): Promise<BackendIn
   }
   if (want === "auto" || want === "wasm") {
     require("@tensorflow/tfjs-backend-wasm");
-    if (await activate("wasm")) return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped });
+    if (await activate("wasm")) {
+      patchWasmKernels();
+      return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped });
+    }
     skipped.push("@tensorflow/tfjs-backend-wasm: failed to initialise");
     if (want === "wasm") throw new KcdlError("the wasm backend failed to initialise; use --backend cpu", 1);
   }
