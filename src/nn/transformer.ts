@@ -212,6 +212,15 @@ export function makeBatch(cfg: TransformerConfig, inputs: readonly (readonly num
   return { size: inputs.length, length: tail + cfg.promptTokens, sepIndex: 1 + cfg.promptTokens, ids, lengths: inputs.map((x) => x.length) };
 }
 
+/** Sequences `start` ≤ b < `end` of a batch, as a batch of the same length T (for micro-batching). */
+export function sliceBatch(batch: TokenBatch, start: number, end: number): TokenBatch {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start < end && end <= batch.size)) {
+    throw new UsageError(`sliceBatch: need integers 0 ≤ start < end ≤ ${batch.size}, got [${start}, ${end})`);
+  }
+  const tail = batch.ids.length / batch.size;
+  return { ...batch, size: end - start, ids: batch.ids.slice(start * tail, end * tail), lengths: batch.lengths.slice(start, end) };
+}
+
 /** Options of `forward`. */
 export interface ForwardOptions {
   /** Number of applications of the shared block (C.1: 42). */

@@ -10,6 +10,13 @@
  * state is checkpointed, weight and KL noise from op seeds keyed by the step, so a
  * run stopped and resumed from its checkpoint ends with exactly the numbers of an
  * uninterrupted run. Every quantity reported is in bits.
+ *
+ * Micro-batching (gradient accumulation): with `microBatchSize` below `batchSize`
+ * the minibatch is cut into consecutive slices (`TrainProblem.slice`); the NLL
+ * gradient of each slice is taken with the step's same S weight samples (same
+ * seeds), the KL gradient once, and their sum — the full-batch gradient, since the
+ * NLL is a sum over examples — is applied. Only one slice's activations are held at
+ * a time, so memory scales with the micro-batch, not the batch.
  */
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
@@ -52,6 +59,12 @@ export interface TrainOptions {
   epsilon: number;
   /** Call the evaluation hook every this many steps (and at the start and the end); 0: start and end only. */
   evalEvery: number;
+  /**
+   * Examples per forward/backward pass; gradients of the slices of a minibatch are
+   * summed (gradient accumulation; same gradient up to float rounding, less memory).
+   * Default: `batchSize` (one pass). Needs `TrainProblem.slice` when smaller.
+   */
+  microBatchSize?: number;
 }
 
 /** A learning problem: minibatches and the NLL in bits of one weight sample on one minibatch. */
@@ -60,6 +73,11 @@ export interface TrainProblem<B extends object> {
   batch(rng: Rng, size: number): B;
   /** −log₂ p(y | x; θ) summed over the minibatch, in bits, for weights θ (differentiable). */
   nllBits(weights: Weights, batch: B): tf.Scalar;
+  /**
+   * Examples `start` ≤ i < `end` of a minibatch, as a new minibatch whose tensors (if
+   * any) the trainer disposes after use (needed for micro-batching only).
+   */
+  slice?(batch: B, start: number, end: number): B;
 }
 
 /** What is trained: point weights (MLE) or a posterior with its adaptive prior. */
@@ -119,6 +137,12 @@ export function checkTrainOptions(o: TrainOptions): void {
   intAtLeast("klSamples", 1);
   intAtLeast("warmupSteps", 0);
   intAtLeast("evalEvery", 0);
+  if (o.microBatchSize !== undefined) {
+    intAtLeast("microBatchSize", 1);
+    if (o.microBatchSize > o.batchSize) {
+      throw new UsageError(`training option 'microBatchSize' (${o.microBatchSize}) must not exceed 'batchSize' (${o.batchSize})`);
+    }
+  }
   if (o.objective === "variational" && !(o.klCoef > 0 && Number.isFinite(o.klCoef))) {
     throw new UsageError(`the KL coefficient must be a finite number > 0 for the variational objective, got ${o.klCoef} (use objective 'mle' for no KL term)`);
   }
@@ -147,6 +171,9 @@ export class Trainer<B extends object> {
     if (args.model.kind !== args.options.objective) {
       throw new UsageError(`objective '${args.options.objective}' needs a model of kind '${args.options.objective}', got '${args.model.kind}'`);
     }
+    if ((args.options.microBatchSize ?? args.options.batchSize) < args.options.batchSize && !args.problem.slice) {
+      throw new UsageError(`microBatchSize ${args.options.microBatchSize} < batchSize ${args.options.batchSize} needs a problem that can slice a minibatch (TrainProblem.slice); define it or drop microBatchSize`);
+    }
     if (args.checkpoint && !(Number.isInteger(args.checkpoint.every) && args.checkpoint.every >= 0)) {
       throw new UsageError(`checkpoint.every must be an integer ≥ 0, got ${args.checkpoint.every}`);
     }
@@ -159,7 +186,9 @@ export class Trainer<B extends object> {
     this.named = m.kind === "mle" ? m.point.namedVariables() : [...m.posterior.namedVariables(), ...m.prior.namedVariables()];
     this.trainable = m.kind === "mle" ? this.named.map(([, v]) => v) : [...m.posterior.trainableVariables(), ...m.prior.trainableVariables()];
     const shapes = Object.fromEntries(this.named.map(([n, v]) => [n, v.shape]));
-    this.configHash = configHash({ format: CHECKPOINT_FORMAT, options: o, seed: args.seed, shapes, identity: args.identity ?? null });
+    // the micro-batch size changes memory, not the run: a run may resume with another one
+    const { microBatchSize: _micro, ...hashed } = o;
+    this.configHash = configHash({ format: CHECKPOINT_FORMAT, options: hashed, seed: args.seed, shapes, identity: args.identity ?? null });
   }
 
   /** The learning rate used at step `step` (0-based). */
@@ -171,19 +200,77 @@ export class Trainer<B extends object> {
   /** The objective on one minibatch: [loss, KL (or 0), mean NLL] as tensors, in bits. */
   private objective(batch: B, step: number): [tf.Scalar, tf.Scalar, tf.Scalar] {
     const m = this.args.model;
-    const { problem, seed } = this.args;
     const o = this.options;
-    if (m.kind === "mle") {
-      const nll = problem.nllBits(m.point.weights(), batch);
-      return [nll, tf.scalar(0), nll];
-    }
-    const nlls: tf.Scalar[] = [];
-    for (let s = 0; s < o.weightSamples; s++) {
-      nlls.push(problem.nllBits(m.posterior.sample(opSeed(seed, `train/${step}/w${s}`)), batch));
-    }
-    const nll = tf.div(tf.addN(nlls), o.weightSamples) as tf.Scalar;
-    const kl = treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(seed, `train/${step}/kl`) }).total;
+    const nll = this.sampledNll(batch, step);
+    if (m.kind === "mle") return [nll, tf.scalar(0), nll];
+    const kl = treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(this.args.seed, `train/${step}/kl`) }).total;
     return [tf.add(tf.mul(o.klCoef, kl), nll) as tf.Scalar, kl, nll];
+  }
+
+  /** Mean over the S weight samples of the NLL of `batch` (bits), with the step's sample seeds. */
+  private sampledNll(batch: B, step: number): tf.Scalar {
+    const m = this.args.model;
+    const { problem, seed } = this.args;
+    if (m.kind === "mle") return problem.nllBits(m.point.weights(), batch);
+    const S = this.options.weightSamples;
+    const nlls: tf.Scalar[] = [];
+    for (let s = 0; s < S; s++) nlls.push(problem.nllBits(m.posterior.sample(opSeed(seed, `train/${step}/w${s}`)), batch));
+    return tf.div(tf.addN(nlls), S) as tf.Scalar;
+  }
+
+  /**
+   * The gradient of the objective on `batch` at step `step` (0-based: it fixes the
+   * weight and KL noise), by variable name, and the objective's parts [loss, KL, NLL]
+   * in bits. With micro-batching the slices' gradients are summed (module comment).
+   * Caller disposes everything returned.
+   */
+  gradients(batch: B, step: number): { grads: Record<string, tf.Tensor>; parts: tf.Tensor1D } {
+    const o = this.options;
+    const micro = o.microBatchSize ?? o.batchSize;
+    const size = o.batchSize;
+    if (micro >= size) {
+      let parts: tf.Tensor1D | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const [loss, kl, nll] = this.objective(batch, step);
+        parts = tf.keep(tf.stack([loss, kl, nll])) as tf.Tensor1D;
+        return loss;
+      }, this.trainable);
+      value.dispose();
+      return { grads, parts: parts! };
+    }
+    const slice = this.args.problem.slice!;
+    const acc: Record<string, tf.Tensor> = {};
+    const add = (grads: Record<string, tf.Tensor>) => {
+      for (const [name, g] of Object.entries(grads)) {
+        const prev = acc[name];
+        acc[name] = prev ? tf.add(prev, g) : g;
+        if (prev) tf.dispose([prev, g]);
+      }
+    };
+    let nllBits = tf.scalar(0);
+    for (let start = 0; start < size; start += micro) {
+      const part = slice(batch, start, Math.min(size, start + micro));
+      const { value, grads } = tf.variableGrads(() => this.sampledNll(part, step), this.trainable);
+      tf.dispose(part as unknown as tf.TensorContainer);
+      add(grads);
+      const sum = tf.add(nllBits, value) as tf.Scalar;
+      tf.dispose([nllBits, value]);
+      nllBits = sum;
+    }
+    const m = this.args.model;
+    let klBits: tf.Scalar = tf.scalar(0);
+    if (m.kind === "variational") {
+      klBits.dispose();
+      const { value, grads } = tf.variableGrads(() => {
+        klBits = tf.keep(treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(this.args.seed, `train/${step}/kl`) }).total);
+        return tf.mul(o.klCoef, klBits) as tf.Scalar;
+      }, this.trainable);
+      add(grads);
+      value.dispose();
+    }
+    const parts = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, nllBits])) as tf.Tensor1D;
+    tf.dispose([klBits, nllBits]);
+    return { grads: acc, parts };
   }
 
   /** Runs one optimisation step and returns its curve point. Leaves no tensors behind. */
@@ -191,15 +278,10 @@ export class Trainer<B extends object> {
     const step = this.step;
     this.optimizer.setLearningRate(this.learningRateAt(step));
     const batch = this.args.problem.batch(this.rng, this.options.batchSize);
-    let parts: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const [loss, kl, nll] = this.objective(batch, step);
-      parts = tf.keep(tf.stack([loss, kl, nll]));
-      return loss;
-    }, this.trainable);
+    const { grads, parts } = this.gradients(batch, step);
     this.optimizer.applyGradients(grads as unknown as Parameters<ScheduledAdam["applyGradients"]>[0]);
-    const [lossBits, klBits, nllBits] = Array.from(parts!.dataSync());
-    tf.dispose([value, parts!, batch as unknown as tf.TensorContainer]);
+    const [lossBits, klBits, nllBits] = Array.from(parts.dataSync());
+    tf.dispose([parts, batch as unknown as tf.TensorContainer]);
     tf.dispose(Object.values(grads));
     if (!Number.isFinite(lossBits)) {
       throw new KcdlError(`training diverged at step ${step + 1}: the loss is ${lossBits}; lower the learning rate or check the initialisation`);
