@@ -16,6 +16,10 @@
  *   once more. Here they share the (immutable) data, as tfjs's `cpu` backend does.
  * - `Sum` over leading axes (bias and DyT γ/β gradients) transposes, then reduces; here
  *   it is one pass over the rows (accumulated in float64).
+ * - Comparisons (`Equal`, `Less`, …) with broadcasting take a generic path of ~180 ns
+ *   per element; `tf.max`'s gradient (inside `tf.logSumExp`, so in every GMM log-density
+ *   of the Monte-Carlo KL) runs one on [samples, weights, K]. Broadcast comparisons
+ *   run here as a loop over the output's rows.
  * - `UnsortedSegmentSum` (the gradient of `tf.gather`) is not registered on wasm: it
  *   is added here, computed on the host side of the wasm heap.
  *
@@ -60,6 +64,50 @@ function view(backend: WasmBackendLike, src: tf.TensorInfo, shape: number[], fro
   const n = size(shape);
   (backend.typedArrayFromHeap(out) as Float32Array).set((backend.typedArrayFromHeap(src) as Float32Array).subarray(from, from + n));
   return out;
+}
+
+/** Row-major strides of `shape` aligned right to rank `r`, 0 along broadcast (size-1 or missing) axes. */
+function broadcastStrides(shape: readonly number[], r: number): number[] {
+  const st = new Array<number>(r).fill(0);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[r - shape.length + i] = shape[i] === 1 ? 0 : acc;
+    acc *= shape[i];
+  }
+  return st;
+}
+
+/**
+ * Visits a broadcast of `aShape` and `bShape` to `shape` row by row (the last axis):
+ * `row(outOffset, aOffset, bOffset, rowLength, aStep, bStep)`.
+ */
+function broadcastRows(
+  shape: readonly number[],
+  aShape: readonly number[],
+  bShape: readonly number[],
+  row: (o: number, ia: number, ib: number, n: number, sa: number, sb: number) => void,
+): void {
+  const r = shape.length;
+  const sa = broadcastStrides(aShape, r);
+  const sb = broadcastStrides(bShape, r);
+  const n = shape[r - 1];
+  const rows = size(shape) / n;
+  const idx = new Array<number>(r).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let q = 0; q < rows; q++) {
+    row(q * n, ia, ib, n, sa[r - 1], sb[r - 1]);
+    // advance the multi-index over the axes before the last
+    for (let d = r - 2; d >= 0; d--) {
+      idx[d]++;
+      ia += sa[d];
+      ib += sb[d];
+      if (idx[d] < shape[d]) break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
 }
 
 /**
@@ -161,6 +209,33 @@ export function patchWasmKernels(): void {
     (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
     return out;
   }, sum.setupFunc);
+
+  const comparisons: [string, (x: number, y: number) => boolean][] = [
+    ["Equal", (x, y) => x === y],
+    ["NotEqual", (x, y) => x !== y],
+    ["Less", (x, y) => x < y],
+    ["LessEqual", (x, y) => x <= y],
+    ["Greater", (x, y) => x > y],
+    ["GreaterEqual", (x, y) => x >= y],
+  ];
+  for (const [name, cmp] of comparisons) {
+    const stock = kernelFn(name);
+    replaceKernel(name, (args) => {
+      const { a, b } = args.inputs;
+      const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+      if (same || a.dtype === "string" || b.dtype === "string") return stock.fn(args);
+      const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const out = args.backend.makeOutput(shape, "bool");
+      if (size(shape) === 0) return out;
+      const av = args.backend.typedArrayFromHeap(a);
+      const bv = args.backend.typedArrayFromHeap(b);
+      const ov = args.backend.typedArrayFromHeap(out);
+      broadcastRows(shape, a.shape, b.shape, (o, ia, ib, n, sa, sb) => {
+        for (let j = 0; j < n; j++) ov[o + j] = cmp(av[ia + j * sa], bv[ib + j * sb]) ? 1 : 0;
+      });
+      return out;
+    }, stock.setupFunc);
+  }
 
   if (!tf.getKernel("UnsortedSegmentSum", "wasm")) {
     replaceKernel("UnsortedSegmentSum", ({ inputs, backend, attrs }) => {

@@ -107,3 +107,40 @@ test("the gradient of gather (UnsortedSegmentSum) sums the upstream rows per ind
   want.forEach((v, i) => closeTo(g[i], v, 1e-5, `dTable[${i}]`));
   tf.dispose([table, idx, dy, ...Object.values(grads)]);
 });
+
+test("broadcast comparisons equal elementwise comparisons of the broadcast operands", async () => {
+  await testBackend();
+  const a = tf.tensor3d([1, 2, 3, 3, 2, 1, 0, 5, 5, 4, 4, 4], [2, 2, 3]);
+  const cases: [tf.Tensor, number[], (i: number, j: number, k: number) => number][] = [
+    [tf.tensor3d([3, 2, 5, 4], [2, 2, 1]), [2, 2, 1], (i, j) => i * 2 + j],
+    [tf.tensor1d([2, 2, 5]), [3], (_i, _j, k) => k],
+    [tf.tensor3d([1, 2, 3, 4, 4, 4], [2, 1, 3]), [2, 1, 3], (i, _j, k) => i * 3 + k],
+  ];
+  const ops: [string, (x: tf.Tensor, y: tf.Tensor) => tf.Tensor, (x: number, y: number) => boolean][] = [
+    ["equal", tf.equal, (x, y) => x === y],
+    ["notEqual", tf.notEqual, (x, y) => x !== y],
+    ["less", tf.less, (x, y) => x < y],
+    ["lessEqual", tf.lessEqual, (x, y) => x <= y],
+    ["greater", tf.greater, (x, y) => x > y],
+    ["greaterEqual", tf.greaterEqual, (x, y) => x >= y],
+  ];
+  const av = a.dataSync();
+  for (const [b, , at] of cases) {
+    const bv = b.dataSync();
+    for (const [name, op, cmp] of ops) {
+      for (const swap of [false, true]) {
+        const got = (swap ? op(b, a) : op(a, b)).dataSync();
+        for (let i = 0; i < 2; i++) {
+          for (let j = 0; j < 2; j++) {
+            for (let k = 0; k < 3; k++) {
+              const x = av[(i * 2 + j) * 3 + k];
+              const y = bv[at(i, j, k)];
+              assert.equal(got[(i * 2 + j) * 3 + k], (swap ? cmp(y, x) : cmp(x, y)) ? 1 : 0, `${name}${swap ? " (swapped)" : ""} at ${i},${j},${k} with b [${b.shape}]`);
+            }
+          }
+        }
+      }
+    }
+  }
+  tf.dispose([a, ...cases.map((c) => c[0])]);
+});
