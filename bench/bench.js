@@ -4,17 +4,60 @@
  * `npm run bench`: speed of the pieces kcdl's cost is made of, on the active backend.
  *   - matMul GFLOP/s at model-like shapes (2·m·k·n FLOPs per product);
  *   - the Monte-Carlo KL estimator (C.1: 100 samples per weight) against a 3-component
- *     GMM prior, forward + backward, as weight-samples per second.
- * `--json` prints the same as one JSON object on the last line. `--backend NAME` forces a backend.
- * Timings take the median of several repeats after a warm-up.
+ *     GMM prior, forward + backward, as weight-samples per second;
+ *   - a training step of the looped parity Transformer (C.1) at the bench's `cpu`-sized
+ *     model (BENCH_MODEL below), MLE and variational (S = 2 weight samples, KL by 100 MC
+ *     samples against per-tensor 3-component priors), as examples/s and GFLOP/s with FLOPs
+ *     counted analytically (bench/transformer-step.js), `ratioToMatmul`, live tensors
+ *     before/after the timed steps (`tensorsLeaked`) and peak RSS.
+ * Options: `--json` prints one JSON object on the last line; `--backend NAME` forces a
+ * backend; `--steps N` timed training steps (default 3); `--paper` instead runs one
+ * training step of the paper's model (C.1: d_model 128, 42 layers, batch 128, S = 2,
+ * length-20 inputs) with micro-batches of `--micro N` (default 16) and reports its
+ * time and peak memory. `KCDL_WASM_FIXES=0` in the environment measures the stock wasm
+ * kernels (src/core/wasm-kernels.ts). Timings take medians after a warm-up.
  */
+const os = require("node:os");
 const { performance } = require("node:perf_hooks");
+const { Command } = require("commander");
 const kcdl = require("../dist/index.js");
+const { transformerStep, wasmHeapMb } = require("./transformer-step.js");
 const { tf } = kcdl;
 
-const args = process.argv.slice(2);
-const json = args.includes("--json");
-const backendArg = args.includes("--backend") ? args[args.indexOf("--backend") + 1] : "auto";
+const cli = new Command("bench")
+  .option("--json", "print one JSON object on the last line")
+  .option("--backend <name>", "tfjs backend: auto, tensorflow, wasm or cpu", "auto")
+  .option("--steps <n>", "timed training steps per objective", (v) => parseInt(v, 10), 3)
+  .option("--paper", "run one training step of the paper's model (micro-batched) instead")
+  .option("--micro <n>", "micro-batch size of the --paper step", (v) => parseInt(v, 10), 16)
+  .parse(process.argv);
+const opts = cli.opts();
+const json = Boolean(opts.json);
+const backendArg = opts.backend;
+
+/**
+ * The model of the bench's training step: the parity Transformer (C.1) shrunk to a size a
+ * 2-core machine trains in minutes — d_model 64, 2 heads of 32, MLP 256, 4 prompt tokens,
+ * 12 applications of the block, batch 128 of length-12 inputs (T = 19 positions).
+ */
+const BENCH_MODEL = {
+  cfg: { inputVocab: 2, promptTokens: 4, dModel: 64, heads: 2, dHead: 32, dMlp: 256, relWindow: 8, classes: 2, normScale: "fixed", normAlpha: 1 },
+  layers: 12,
+  length: 12,
+  batchSize: 128,
+};
+
+/** C.1's model and batch: d_model 128, 2 heads, MLP 512, 20 prompt tokens, 42 layers, batch 128, inputs of length 20 (T = 43). */
+const PAPER_MODEL = {
+  cfg: { ...BENCH_MODEL.cfg, promptTokens: 20, dModel: 128, dHead: 64, dMlp: 512 },
+  layers: 42,
+  length: 20,
+  batchSize: 128,
+};
+
+const describe = (m) =>
+  `parity Transformer d_model ${m.cfg.dModel}, ${m.cfg.heads}×${m.cfg.dHead} heads, MLP ${m.cfg.dMlp}, ${m.cfg.promptTokens} prompt tokens, ` +
+  `${m.layers} layers, batch ${m.batchSize} × ${1 + m.cfg.promptTokens + 1 + m.length + 1} positions`;
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -116,35 +159,88 @@ function parityForward() {
   return { layers: 42, batch: 32, length: 20, seconds: s, examplesPerS: 32 / s };
 }
 
+/** Paper-scale step: one micro-batched variational step of C.1's model, with its time and peak memory. */
+async function paperStep(backend) {
+  const loadBefore = os.loadavg();
+  const r = transformerStep(kcdl, { ...PAPER_MODEL, objective: "variational", weightSamples: 2, microBatchSize: opts.micro, warmup: 0, steps: 1 });
+  const result = { backend: backend.name, paperStep: { model: describe(PAPER_MODEL), microBatchSize: opts.micro, ...r }, loadAverage: [loadBefore, os.loadavg()] };
+  if (!json) {
+    console.log(`backend: ${backend.name} (${backend.provider}); load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`paper step (${describe(PAPER_MODEL)}, variational S = 2, micro-batches of ${opts.micro}):`);
+    console.log(
+      `  ${r.secondsPerStep.toFixed(1)} s/step (KL ${r.klSeconds.toFixed(1)} s), ${r.gflops.toFixed(2)} GFLOP/s, ` +
+        `${r.examplesPerS.toFixed(2)} examples/s, peak RSS ${r.peakRssMb.toFixed(0)} MB, wasm heap ${r.wasmHeapMb === null ? "n/a" : r.wasmHeapMb.toFixed(0) + " MB"}, leaked tensors ${r.tensorsLeaked}`,
+    );
+  } else console.log(JSON.stringify(result));
+}
+
 (async () => {
   const backend = await kcdl.initBackend(backendArg);
-  const matmul = [matmulGflops(1024, 128, 512), matmulGflops(2048, 512, 128), matmulGflops(512, 512, 512)];
+  if (opts.paper) return paperStep(backend);
+  const loadBefore = os.loadavg();
+  const matmul = [
+    matmulGflops(1024, 128, 512),
+    matmulGflops(2048, 512, 128),
+    matmulGflops(512, 512, 512),
+    // the bench model's weight products (N = 128·19 rows)
+    matmulGflops(2432, 64, 192),
+    matmulGflops(2432, 64, 256),
+    matmulGflops(2432, 256, 64),
+  ];
+  const matmulPeak = Math.max(...matmul.map((m) => m.gflops));
+  const step = (objective) => transformerStep(kcdl, { ...BENCH_MODEL, objective, weightSamples: 2, klSamples: 100, warmup: 1, steps: opts.steps });
+  const stepMle = step("mle");
+  const stepVar = step("variational");
   const kl = [klThroughput(1000, 100), klThroughput(20000, 100)];
   const mlpStep = [mlpIdentityStep("mle"), mlpIdentityStep("variational")];
   const parity = parityForward();
+  const summary = (r) => ({
+    objective: r.objective,
+    weightSamples: r.weightSamples,
+    secondsPerStep: r.secondsPerStep,
+    gflopPerStep: r.gflopPerStep,
+    gflops: r.gflops,
+    ratioToMatmul: r.gflops / matmulPeak,
+    examplesPerS: r.examplesPerS,
+    klSeconds: r.klSeconds,
+    tensorsLeaked: r.tensorsLeaked,
+    peakRssMb: r.peakRssMb,
+    wasmHeapMb: r.wasmHeapMb,
+  });
   const result = {
     backend: backend.name,
     provider: backend.provider,
-    matmulGflops: Math.max(...matmul.map((m) => m.gflops)),
+    matmulGflops: matmulPeak,
     matmul,
+    trainStep: { model: describe(BENCH_MODEL), ...summary(stepVar), mle: summary(stepMle) },
     klMonteCarlo: kl,
     mlpIdentityStep: mlpStep,
     parityForward: parity,
     leakedTensors: tf.memory().numTensors,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    wasmHeapMb: wasmHeapMb(tf),
+    loadAverage: [loadBefore, os.loadavg()],
   };
   if (!json) {
-    console.log(`backend: ${backend.name} (${backend.provider})`);
+    console.log(`backend: ${backend.name} (${backend.provider}); load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
     for (const m of matmul) console.log(`matMul ${m.shape}: ${m.gflops.toFixed(2)} GFLOP/s`);
+    console.log(`training step, ${result.trainStep.model}:`);
+    for (const r of [result.trainStep.mle, result.trainStep]) {
+      console.log(
+        `  ${r.objective}${r.objective === "variational" ? ` (S = ${r.weightSamples}, KL ${r.klSeconds.toFixed(2)} s of it)` : ""}: ` +
+          `${(r.secondsPerStep * 1000).toFixed(0)} ms/step, ${r.gflops.toFixed(2)} GFLOP/s (${r.gflopPerStep.toFixed(1)} GFLOP/step), ` +
+          `ratioToMatmul ${r.ratioToMatmul.toFixed(3)}, ${r.examplesPerS.toFixed(1)} examples/s, leaked tensors ${r.tensorsLeaked}, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      );
+    }
     for (const k of kl) {
       console.log(
         `MC KL, ${k.weights} weights × ${k.samples} samples, fwd+bwd: ${(k.seconds * 1000).toFixed(1)} ms ` +
           `(${(k.weightSamplesPerS / 1e6).toFixed(2)} M weight-samples/s)`,
       );
     }
-  }
-  if (!json) {
     for (const m of mlpStep) console.log(`mlp-identity training step (${m.objective}, batch 128): ${(m.secondsPerStep * 1000).toFixed(2)} ms`);
     console.log(`compiled parity Transformer forward, 42 applications (batch 32, length 20): ${parity.examplesPerS.toFixed(1)} examples/s`);
+    console.log(`load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   }
   if (json) console.log(JSON.stringify(result));
 })().catch((err) => {

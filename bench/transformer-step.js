@@ -1,0 +1,118 @@
+"use strict";
+/**
+ * A training step of the looped parity Transformer (C.1) for `npm run bench`:
+ * timing, analytic FLOPs, tensor leaks and peak memory. Shared by bench.js.
+ *
+ * FLOPs are counted analytically from the matrix products alone (what a backend's
+ * matMul peak measures): a product of [m, k]·[k, n] costs 2mkn in the forward pass and
+ * 4mkn in the backward pass (one product for each operand's gradient), so a training
+ * step costs 3× its forward matMul FLOPs, times the S weight samples. Per application
+ * of the shared block, with N = B·T rows, A = H·d_head:
+ *   QKV 2N·D·3A + scores 2B·H·T²·d_head + P·V 2B·H·T²·d_head + W_O 2N·A·D + MLP 2·2N·D·M;
+ * plus the readout 2B·D·C. Embedding lookups, DyT, softmax, the KL and Adam are
+ * elementwise work that a matMul peak does not count: they make the ratio smaller.
+ */
+const { performance } = require("node:perf_hooks");
+
+/** Forward matMul FLOPs of one pass of `layers` blocks over a batch of B sequences of T tokens. */
+function forwardFlops(cfg, layers, B, T) {
+  const N = B * T;
+  const D = cfg.dModel;
+  const A = cfg.heads * cfg.dHead;
+  const perLayer = 2 * N * D * 3 * A + 4 * B * cfg.heads * T * T * cfg.dHead + 2 * N * A * D + 4 * N * D * cfg.dMlp;
+  return layers * perLayer + 2 * B * D * cfg.classes;
+}
+
+/** The parity problem on fixed-length inputs (every sequence has `length` bits), NLL in bits at SEP. */
+function parityProblem(kcdl, cfg, layers, length) {
+  const { tf, transformer } = kcdl;
+  return {
+    batch(rng, size) {
+      const inputs = Array.from({ length: size }, () => Array.from({ length }, () => (rng() < 0.5 ? 1 : 0)));
+      return { tokens: transformer.makeBatch(cfg, inputs), labels: inputs.map((x) => x.reduce((a, b) => a ^ b, 0)) };
+    },
+    slice(b, start, end) {
+      return { tokens: transformer.sliceBatch(b.tokens, start, end), labels: b.labels.slice(start, end) };
+    },
+    nllBits(w, b) {
+      return tf.tidy(() => {
+        const logits = transformer.forward(cfg, w, b.tokens, { layers }).logits;
+        const y = tf.oneHot(tf.tensor1d(b.labels, "int32"), cfg.classes);
+        return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), Math.LN2);
+      });
+    },
+  };
+}
+
+/**
+ * Times `steps` training steps (after `warmup`) of the parity Transformer `cfg` with
+ * `layers` blocks, MLE or variational (S = weightSamples; the KL against a per-tensor
+ * 3-component GMM prior with `klSamples` MC samples, as C.1).
+ */
+function transformerStep(kcdl, spec) {
+  const { tf, transformer } = kcdl;
+  const { cfg, layers, length, batchSize, objective, weightSamples = 2, klSamples = 100, warmup = 1, steps = 3 } = spec;
+  const specs = transformer.transformerParamSpecs(cfg);
+  const init = transformer.heNormalInit(cfg, kcdl.rngStream(1, "bench/transformer-init"));
+  const model =
+    objective === "mle"
+      ? { kind: "mle", point: new kcdl.PointWeights(specs, init) }
+      : {
+          kind: "variational",
+          posterior: new kcdl.Posterior(specs, { means: init, nu: -10, components: cfg.promptTokens > 0 ? { "embed/prompt": 2 } : {} }),
+          prior: new kcdl.AdaptivePrior(specs, init, { grouping: "tensor", components: 3, init: kcdl.sampledPriorInit(kcdl.rngStream(1, "bench/transformer-prior"), 3) }),
+        };
+  const options = {
+    objective, steps: 1e6, batchSize, klCoef: 1e-3, weightSamples, klSamples,
+    learningRate: 1e-4, warmupSteps: 0, finalLearningRate: 1e-5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, evalEvery: 0,
+    ...(spec.microBatchSize ? { microBatchSize: spec.microBatchSize } : {}),
+  };
+  const problem = parityProblem(kcdl, cfg, layers, length);
+  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1 });
+  for (let i = 0; i < warmup; i++) trainer.stepOnce();
+  const before = tf.memory().numTensors;
+  const ts = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    trainer.stepOnce();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  const tensorsLeaked = tf.memory().numTensors - before;
+  // the KL term alone (variational): its share of the step
+  let klSeconds = null;
+  if (objective === "variational") {
+    const vars = [...model.posterior.trainableVariables(), ...model.prior.trainableVariables()];
+    const kl = (seed) => {
+      const { value, grads } = tf.variableGrads(() => kcdl.treeKlBitsT(model.posterior, model.prior, { samples: klSamples, seed }).total, vars);
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    kl(1);
+    const t0 = performance.now();
+    kl(2);
+    klSeconds = (performance.now() - t0) / 1000;
+  }
+  trainer.dispose();
+  if (objective === "mle") model.point.dispose();
+  else {
+    model.posterior.dispose();
+    model.prior.dispose();
+  }
+  const seconds = [...ts].sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+  const T = 1 + cfg.promptTokens + 1 + length + 1;
+  const S = objective === "mle" ? 1 : weightSamples;
+  const flops = 3 * S * forwardFlops(cfg, layers, batchSize, T);
+  return {
+    objective, weightSamples: S, batchSize, layers, seqLen: T, secondsPerStep: seconds, secondsAll: ts,
+    gflopPerStep: flops / 1e9, gflops: flops / seconds / 1e9, examplesPerS: batchSize / seconds,
+    klSeconds, tensorsLeaked, peakRssMb: process.resourceUsage().maxRSS / 1024, wasmHeapMb: wasmHeapMb(tf),
+  };
+}
+
+/** Size of the wasm backend's heap in MB (it only grows, so this is its peak), or null on other backends. */
+function wasmHeapMb(tf) {
+  const b = tf.backend();
+  return b && b.wasm && b.wasm.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength / 2 ** 20 : null;
+}
+
+module.exports = { wasmHeapMb, forwardFlops, parityProblem, transformerStep };
