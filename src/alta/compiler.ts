@@ -4,7 +4,9 @@
  * C.1):
  * - categorical variables are signed one-hot: +s at the value, −s elsewhere
  *   (null = 0); binary variables are 0/s in one dim; numerical variables hold
- *   their raw value in one dim;
+ *   εx in one dim (`numericalScale` ε, default 1), read by mean heads (B.5.3's
+ *   averaging heads: W_O = 1/(v·α)) and by numerical logits (W_out = 1/(αε))
+ *   through the nearly linear part of tanh;
  * - the parameters are scaled by configurable scalars so every sub-layer's
  *   output saturates the tanh normalisation N(z) = tanh(αz) (γ = 1, β = 0):
  *   `paramScale` s (embeddings, updates, head outputs), `mlpScale` m (hidden
@@ -96,6 +98,12 @@ export interface CompileOptions {
    * so errors in the residual stream pass on to every update.
    */
   clampRules: boolean;
+  /**
+   * ε: a numerical variable x is held as εx, small enough that the tanh normalisation is nearly
+   * linear on it (N(εx) = αεx(1 − (αεx)²/3 + …)), so mean heads and numerical outputs carry
+   * x with relative error ≈ (αεx)²/3.
+   */
+  numericalScale: number;
   /** s_o: logit magnitude; null = paramScale. */
   outputScale: number | null;
   /** DyT α of every normalisation. */
@@ -119,6 +127,7 @@ export const DEFAULT_COMPILE: CompileOptions = {
   centerHeads: false,
   restoreHeads: false,
   clampRules: false,
+  numericalScale: 1,
   outputScale: null,
   normAlpha: 1,
   normScale: "fixed",
@@ -156,11 +165,11 @@ function positive(name: string, x: number): void {
 const dimsOf = (v: VariableSpec) => (v.kind === "categorical" ? v.range : 1);
 
 /** The encoding enc(value) of a variable (length dimsOf), scaled by s; null = zeros. */
-function encode(v: VariableSpec, value: Value, s: number): number[] {
+function encode(v: VariableSpec, value: Value, s: number, eps: number): number[] {
   if (value === null) return new Array(dimsOf(v)).fill(0);
   if (v.kind === "categorical") return Array.from({ length: v.range }, (_, i) => (i === value ? s : -s));
   if (v.kind === "binary") return [value * s];
-  return [value];
+  return [value * eps];
 }
 
 /** Compiles `program` (module doc). */
@@ -174,6 +183,8 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   const m = o.mlpScale ?? Math.sqrt(s);
   const vs = o.valueScale ?? Math.sqrt(s);
   const so = o.outputScale ?? s;
+  const eps = o.numericalScale;
+  positive("numericalScale", eps);
   positive("mlpScale", m);
   positive("valueScale", vs);
   // Head outputs live at s_h = headSaturation / α (default s). t and t_h are what a compiled
@@ -256,7 +267,7 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   const embedRow = (name: string, row: number, token: TokenInfo) => {
     for (const l of layout) {
       if (l.spec.role === "head") continue;
-      encode(l.spec, initialValue(program, l.spec, token), s).forEach((x, i) => set(name, dModel, row, l.start + i, x));
+      encode(l.spec, initialValue(program, l.spec, token), s, eps).forEach((x, i) => set(name, dModel, row, l.start + i, x));
     }
   };
   embedRow("embed/tokens", START, { kind: "start", index: -1 });
@@ -284,7 +295,8 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     const out = at(h.output);
     for (let j = 0; j < v.dims; j++) {
       set("attn/Wv", A, v.start + j, c0 + j, vs);
-      set("attn/Wo", dModel, c0 + j, out.start + j, sHead / (vs * tVar));
+      // a mean head moves a numerical value: N(εx) ≈ αεx, so W_O = 1/(v·α) writes εx back
+      set("attn/Wo", dModel, c0 + j, out.start + j, h.mean ? 1 / (vs * o.normAlpha) : sHead / (vs * tVar));
     }
   });
 
@@ -321,8 +333,8 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
     const sc = t.spec.role === "head" ? sHead : s;
     const delta =
       r.add !== undefined
-        ? [r.add]
-        : encode(t.spec, r.to ?? null, sc).map((x, i) => x - encode(t.spec, r.from!, sc)[i]);
+        ? [r.add * eps]
+        : encode(t.spec, r.to ?? null, sc, eps).map((x, i) => x - encode(t.spec, r.from!, sc, eps)[i]);
     // A head output's restoring units also pull back a clean write (by g·k·N(x) per dim); its
     // reset subtracts only the rest.
     if (o.restoreHeads && t.spec.role === "head") delta.forEach((d, i) => (delta[i] = d + restore.g * restore.k * Math.tanh(o.normAlpha * -d)));
@@ -377,7 +389,10 @@ export function compile(program: Program, options: Partial<CompileOptions> = {})
   }
 
   // readout at SEP
-  outputColumns.forEach(([name, value], c) => set("out/W", outputColumns.length, at(name).start + Math.max(0, value), c, so));
+  // numerical outputs: N_f(εx) ≈ αεx, read back as x
+  outputColumns.forEach(([name, value], c) =>
+    set("out/W", outputColumns.length, at(name).start + Math.max(0, value), c, at(name).spec.kind === "numerical" ? 1 / (o.normAlpha * eps) : so),
+  );
   return { program, options: o, config, values, layout, rules, minimal, outputColumns };
 }
 
@@ -387,7 +402,7 @@ export function decodeResidual(c: CompiledProgram, row: ArrayLike<number>): Reco
   const out: Record<string, Value> = {};
   for (const l of c.layout) {
     const x = Array.from({ length: l.dims }, (_, i) => row[l.start + i]);
-    if (l.spec.kind === "numerical") out[l.spec.name] = x[0];
+    if (l.spec.kind === "numerical") out[l.spec.name] = x[0] / c.options.numericalScale;
     else if (l.spec.kind === "binary") out[l.spec.name] = x[0] > s / 2 ? 1 : 0;
     else {
       const best = x.indexOf(Math.max(...x));

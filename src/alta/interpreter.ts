@@ -4,7 +4,9 @@
  * One layer = one application of the compiled Transformer block:
  * 1. every head writes its output variable at every position (reading the
  *    state before the layer; heads never read head outputs); a relative head
- *    whose offset leaves the sequence reads the position itself;
+ *    whose offset leaves the sequence reads the position itself; a mean head
+ *    adds the mean of a numerical value over its selected positions to a
+ *    numerical variable (B.5.3);
  * 2. every MLP function runs at every position on the values after step 1;
  *    a position where one of its reads is null is skipped (no atom of a rule
  *    can hold there); updates of all functions apply together;
@@ -47,7 +49,12 @@ export function interpret(program: Program, input: readonly number[], opts: { la
   snapshot();
   for (let layer = 1; layer <= opts.layers; layer++) {
     // 1. heads (read the pre-layer state; outputs are separate variables)
+    const means: [string, number[]][] = [];
     for (const h of program.heads) {
+      if (h.mean) {
+        means.push([h.output, meanHead(state, h.query!, h.key!, h.value, variable(program, h.query!).kind === "binary")]);
+        continue;
+      }
       const out = new Array<Value>(T).fill(null);
       const q = h.query ? state[h.query] : undefined;
       const k = h.key ? state[h.key] : undefined;
@@ -75,6 +82,7 @@ export function interpret(program: Program, input: readonly number[], opts: { la
       }
       state[h.output] = out;
     }
+    for (const [name, add] of means) state[name] = state[name].map((v, i) => (v ?? 0) + add[i]);
     // 2. MLP functions on the post-attention values
     const pending: Record<string, Value[]> = {};
     const source: Record<string, string[]> = {};
@@ -115,10 +123,34 @@ export function interpret(program: Program, input: readonly number[], opts: { la
     }
     Object.assign(state, pending);
     // 3. reset head outputs
-    for (const h of program.heads) state[h.output] = new Array<Value>(T).fill(null);
+    for (const h of program.heads) if (!h.mean) state[h.output] = new Array<Value>(T).fill(null);
     snapshot();
   }
   const sepIndex = 1 + opts.promptTokens;
   const outputs = Object.fromEntries(program.outputs.map((o) => [o, state[o][sepIndex]]));
   return { tokens, sepIndex, outputs, ...(opts.trace ? { states } : {}) };
+}
+
+/**
+ * A mean head (B.5.3) at every position: the mean of numerical `value` (null = 0) over the
+ * positions whose `key` equals the position's `query` (binary: both 1); over every position
+ * when none matches, as a softmax with equal scores does.
+ */
+function meanHead(state: State, query: string, key: string, value: string, binary: boolean): number[] {
+  const q = state[query];
+  const k = state[key];
+  const v = state[value].map((x) => x ?? 0);
+  const all = v.reduce((a, x) => a + x, 0) / v.length;
+  return q.map((qi) => {
+    let sum = 0;
+    let n = 0;
+    k.forEach((kj, j) => {
+      const hit = qi !== null && kj !== null && (binary ? qi === 1 && kj === 1 : qi === kj);
+      if (hit) {
+        sum += v[j];
+        n++;
+      }
+    });
+    return n === 0 ? all : sum / n;
+  });
 }

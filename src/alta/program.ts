@@ -65,6 +65,12 @@ export interface HeadSpec {
   key?: string;
   /** Relative offset δ: select position i + δ only. */
   offset?: number;
+  /**
+   * A mean head (B.5.3's averaging head): `value` is numerical, and the mean of its values over
+   * the selected positions (every position when none is selected, as softmax does) is added to
+   * the numerical user variable `output`, which persists across layers.
+   */
+  mean?: boolean;
 }
 
 /**
@@ -161,6 +167,15 @@ export class ProgramBuilder {
     return this;
   }
 
+  /**
+   * A mean head (B.5.3): position i adds the mean of numerical `value` over the positions whose
+   * `key` equals its `query` to the numerical variable `output` (declared with `numerical`).
+   */
+  mean(output: string, spec: { query: string; key: string; value: string }): this {
+    this.heads.push({ output, value: spec.value, query: spec.query, key: spec.key, mean: true });
+    return this;
+  }
+
   /** A relative-position head: position i reads `value` at position i + offset. */
   relative(output: string, value: string, offset: number): this {
     this.heads.push({ output, value, offset });
@@ -187,10 +202,14 @@ export class ProgramBuilder {
     const headVars: VariableSpec[] = [];
     for (const h of this.heads) {
       const where = `${p}, head '${h.output}'`;
-      if (user.has(h.output) || headVars.some((v) => v.name === h.output)) throw new UsageError(`${where}: output name clashes with another variable`);
       const value = user.get(h.value);
       if (!value) throw new UsageError(`${where}: value '${h.value}' is not a declared (non-head) variable`);
-      if (value.kind === "numerical") {
+      if (h.mean) {
+        const out = user.get(h.output);
+        if (!out || out.kind !== "numerical") throw new UsageError(`${where}: a mean head adds to a declared numerical variable; declare '${h.output}' with numerical()`);
+        if (value.kind !== "numerical") throw new UsageError(`${where}: a mean head averages a numerical value; '${h.value}' is ${value.kind}`);
+      } else if (user.has(h.output) || headVars.some((v) => v.name === h.output)) throw new UsageError(`${where}: output name clashes with another variable`);
+      if (value.kind === "numerical" && !h.mean) {
         throw new UsageError(
           `${where}: value '${h.value}' is numerical; heads aggregate categorical or binary values only ` +
             `(a numerical head output cannot be reset exactly through tanh normalisation)`,
@@ -209,6 +228,7 @@ export class ProgramBuilder {
         throw new UsageError(`${where}: relative offset must be a non-zero integer, got ${h.offset}`);
       }
       if (h.query === undefined && h.offset === undefined) throw new UsageError(`${where}: a head needs a query/key pair, a relative offset, or both`);
+      if (h.mean) continue;
       headVars.push({ name: h.output, kind: value.kind, range: value.range, defaultValue: null, role: "head" });
     }
     const all = new Map([...user, ...headVars.map((v) => [v.name, v] as const)]);

@@ -7,14 +7,15 @@
  *   up to a length, decode the machine configuration (state, the four kinds of
  *   tape and their heads) from the residual stream after every layer, and count
  *   the (program, input) pairs where any layer differs from the simulator's
- *   configuration after the same number of steps, or where the logits decoded
- *   from the output tapes (eq. 28) differ.
+ *   configuration after the same number of steps, or where the Transformer's
+ *   logits — decoded from the output tapes inside the network by B.5.3's mean
+ *   heads, one layer after the machine halts — differ from the simulator's
+ *   logits f_T^z(x) (eq. 29) by more than `logitTolerance` (relative).
  * - Theorem 2 (B.10): KL in bits of the construction's posterior against its
  *   prior for several programs and R_s; KL − |z| should be one constant c_T.
- *
- * The decoding of the output tapes into logits inside the Transformer (B.5.3's
- * averaging heads) is not compiled yet: the logits compared here are read off
- * the decoded tapes, so `mismatches` measures the machine stage.
+ * - Machines: `selector` (a program selects one of four functions), `bitlang`
+ *   (an interpreter for a tiny self-delimiting language with loops) and
+ *   `ratio` (signed rational logits with denominators > 1, to exercise eq. 28).
  */
 import * as tf from "@tensorflow/tfjs";
 import { Experiment, Results, RunContext } from "./experiment";
@@ -22,10 +23,10 @@ import { decodeResidual } from "../alta/compiler";
 import { disposeForward, forward, makeBatch, weightsFromValues } from "../nn/transformer";
 import { Configuration, PrefixMachine, runPrefix } from "../zmap/prefix-machine";
 import { configurationAt } from "../zmap/prefix-program";
-import { decodeLogit, logitValue } from "../zmap/logit-code";
 import { zmap, zmapTheorem2 } from "../zmap/zmap";
 import { selector, selectorPrograms } from "../zmap/machines/selector";
 import { assemble, bitlang } from "../zmap/machines/bitlang";
+import { ratio } from "../zmap/machines/ratio";
 import { UsageError } from "../core/errors";
 import type { FigureSpec } from "../report/figure";
 import type { Table } from "../report/table";
@@ -40,10 +41,19 @@ const MACHINES: Record<string, { machine: PrefixMachine; program: (source: strin
     },
   },
   bitlang: { machine: bitlang, program: (s) => assemble(s) },
+  ratio: {
+    machine: ratio,
+    program: (s) => {
+      if (s !== "0" && s !== "1") throw new UsageError(`unknown ratio program '${s}'; valid: 0, 1 (the sign of logit 0)`);
+      return [Number(s)];
+    },
+  },
 };
+const MACHINE_KEYS = ["selector", "bitlang", "ratio"] as const;
+type MachineKey = (typeof MACHINE_KEYS)[number];
 
 interface MachineRun {
-  /** Programs: selector names, or bitlang source ("NEXT FLIP LOOP OUT"). */
+  /** Programs: selector names, bitlang source ("NEXT FLIP LOOP OUT"), or ratio's bit ("0", "1"). */
   programs: string[];
   /** Every binary input of length 0 … maxInputLength is checked. */
   maxInputLength: number;
@@ -56,6 +66,9 @@ interface MachineRun {
 export interface ZmapConfig {
   selector: MachineRun;
   bitlang: MachineRun;
+  ratio: MachineRun;
+  /** Largest relative error |ŷ − y| / max(1, |y|) of a Transformer logit that counts as equal (numerical variables pass tanh at εx, compiler.ts). */
+  logitTolerance: number;
   theorem2: {
     /** R_s values at which the KL is measured (each must be ≥ |z| + 2 for bitlang). */
     rs: number[];
@@ -69,16 +82,20 @@ export interface ZmapConfig {
     clampRules: boolean;
     /** Restoring units on every head output (compiler.ts `restoreHeads`). */
     restoreHeads: boolean;
+    /** ε of numerical variables (compiler.ts `numericalScale`). */
+    numericalScale: number;
   };
   /** The (machine, program, input) whose head positions are traced layer by layer. */
-  trace: { machine: "selector" | "bitlang"; program: string; input: number[] };
+  trace: { machine: MachineKey; program: string; input: number[] };
 }
 
 export const defaults: ZmapConfig = {
   selector: { programs: ["zero", "one", "first", "parity"], maxInputLength: 5, rt: 16, rs: 4 },
   bitlang: { programs: ["OUT", "NEXT FLIP OUT", "NEXT NEXT FLIP OUT", "NEXT FLIP LOOP OUT"], maxInputLength: 3, rt: 100, rs: 12 },
+  ratio: { programs: ["0", "1"], maxInputLength: 5, rt: 24, rs: 8 },
+  logitTolerance: 1e-3,
   theorem2: { rs: [12, 24, 48] },
-  compile: { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true },
+  compile: { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true, numericalScale: 1e-3 },
   trace: { machine: "bitlang", program: "NEXT FLIP LOOP OUT", input: [1, 0, 1] },
 };
 
@@ -87,6 +104,7 @@ const presets: Experiment<ZmapConfig, ZmapMetrics>["presets"] = {
   smoke: {
     selector: { programs: ["first", "parity"], maxInputLength: 2 },
     bitlang: { programs: ["NEXT FLIP OUT"], maxInputLength: 1, rt: 40 },
+    ratio: { programs: ["1"], maxInputLength: 2, rt: 14 },
     theorem2: { rs: [12, 24] },
     trace: { input: [1, 0] },
   },
@@ -106,8 +124,18 @@ interface MachineRow {
   rt: number;
   rs: number;
   weightCount: number;
-  /** Layer-by-layer configuration mismatches and logit mismatches, per program. */
-  perProgram: { program: string; programBits: number; inputs: number; configMismatches: number; logitMismatches: number; halted: number; firstMismatch?: string }[];
+  /** Layer-by-layer configuration mismatches and Transformer-logit mismatches, per program. */
+  perProgram: {
+    program: string;
+    programBits: number;
+    inputs: number;
+    configMismatches: number;
+    logitMismatches: number;
+    /** Largest relative error of a Transformer logit over the halted runs. */
+    maxLogitError: number;
+    halted: number;
+    firstMismatch?: string;
+  }[];
 }
 
 interface Theorem2Row {
@@ -138,13 +166,8 @@ function allInputs(n: number): number[][] {
   return out;
 }
 
-function logitsOf(c: Configuration): number[] | undefined {
-  const ls = c.outputs.map((bits) => decodeLogit(bits));
-  return ls.every((l) => l !== undefined) ? ls.map((l) => logitValue(l!)) : undefined;
-}
-
-/** Runs the compiled machine on `inputs`; returns the decoded configuration after every layer per input. */
-function compiledConfigurations(m: PrefixMachine, zm: ReturnType<typeof zmap>, rs: number, inputs: number[][]): Configuration[][] {
+/** Runs the compiled machine on `inputs`: the decoded configuration after every layer, and the logits, per input. */
+function compiledRun(m: PrefixMachine, zm: ReturnType<typeof zmap>, rs: number, inputs: number[][]): { configs: Configuration[][]; logits: number[][] } {
   const c = zm.compiled;
   const w = weightsFromValues(c.config, c.values);
   const out = forward(c.config, w, makeBatch(c.config, inputs), { layers: zm.layers, returnResidual: true });
@@ -158,20 +181,24 @@ function compiledConfigurations(m: PrefixMachine, zm: ReturnType<typeof zmap>, r
       perInput[b].push(configurationAt(m, rs, state));
     });
   }
+  const logits = out.logits.arraySync() as number[][];
   disposeForward(out);
   tf.dispose(Object.values(w));
-  return perInput;
+  return { configs: perInput, logits };
 }
+
+/** Largest relative error max_k |ŷ_k − y_k| / max(1, |y_k|). */
+const logitError = (got: number[], want: number[]) => Math.max(0, ...want.map((y, k) => Math.abs(got[k] - y) / Math.max(1, Math.abs(y))));
 
 const headPositions = (c: Configuration) => ({ program: c.programHead, work: c.workHead, input: c.inputHead, state: c.state });
 
 async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
   const compileOptions = { ...config.compile };
   const machines: MachineRow[] = [];
-  const total = config.selector.programs.length + config.bitlang.programs.length;
+  const total = MACHINE_KEYS.reduce((a, k) => a + config[k].programs.length, 0);
   ctx.progress.start("zmap: compile and check", total);
   let done = 0;
-  for (const key of ["selector", "bitlang"] as const) {
+  for (const key of MACHINE_KEYS) {
     const { machine: m, program } = MACHINES[key];
     const runCfg = config[key];
     const bounds = { rt: runCfg.rt, rs: runCfg.rs };
@@ -181,8 +208,8 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
       const z = program(source);
       const zm = zmap(m, bounds, z, compileOptions);
       row.weightCount = Object.values(zm.compiled.values).reduce((a, v) => a + v.length, 0);
-      const got = compiledConfigurations(m, zm, bounds.rs, inputs);
-      const p = { program: source, programBits: z.length, inputs: inputs.length, configMismatches: 0, logitMismatches: 0, halted: 0, firstMismatch: undefined as string | undefined };
+      const { configs: got, logits } = compiledRun(m, zm, bounds.rs, inputs);
+      const p = { program: source, programBits: z.length, inputs: inputs.length, configMismatches: 0, logitMismatches: 0, maxLogitError: 0, halted: 0, firstMismatch: undefined as string | undefined };
       inputs.forEach((x, b) => {
         const sim = runPrefix(m, x, z, bounds, { trace: true });
         if (sim.status === "halted") p.halted++;
@@ -197,8 +224,14 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
           }
         }
         if (bad) p.configMismatches++;
-        if (sim.status === "halted" && JSON.stringify(logitsOf(got[b][got[b].length - 1])) !== JSON.stringify(sim.logits)) p.logitMismatches++;
-        if (bad || (sim.status === "halted" && JSON.stringify(logitsOf(got[b][got[b].length - 1])) !== JSON.stringify(sim.logits))) row.mismatches++;
+        const err = sim.status === "halted" ? logitError(logits[b], sim.logits!) : 0;
+        p.maxLogitError = Math.max(p.maxLogitError, err);
+        const badLogits = err > config.logitTolerance;
+        if (badLogits) {
+          p.logitMismatches++;
+          p.firstMismatch ??= `input [${x}]: logits [${logits[b].map((v) => v.toPrecision(4))}], simulator [${sim.logits}]`;
+        }
+        if (bad || badLogits) row.mismatches++;
       });
       row.inputsChecked += inputs.length;
       row.perProgram.push(p);
@@ -213,7 +246,7 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
   const cT: ZmapMetrics["cT"] = [];
   ctx.progress.start("zmap: Theorem 2 accounting", total * config.theorem2.rs.length);
   done = 0;
-  for (const key of ["selector", "bitlang"] as const) {
+  for (const key of MACHINE_KEYS) {
     const { machine: m, program } = MACHINES[key];
     for (const source of config[key].programs) {
       const z = program(source);
@@ -232,7 +265,7 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
   const tz = tp(config.trace.program);
   const tb = { rt: config[config.trace.machine].rt, rs: config[config.trace.machine].rs };
   const tzm = zmap(tm, tb, tz, compileOptions);
-  const compiledTrace = compiledConfigurations(tm, tzm, tb.rs, [config.trace.input])[0];
+  const compiledTrace = compiledRun(tm, tzm, tb.rs, [config.trace.input]).configs[0];
   const sim = runPrefix(tm, config.trace.input, tz, tb, { trace: true });
   const lastStep = sim.trace!.length - 1;
   const layers = compiledTrace.slice(1, Math.min(compiledTrace.length, lastStep + 3)).map((c, i) => ({
@@ -288,7 +321,7 @@ function figures(r: ZmapResults): Record<string, FigureSpec> {
     ]),
     layout: {
       title: { text: `Head positions per layer: ${r.trace.machine}, program "${r.trace.program}", input [${r.trace.input.join(",")}]` },
-      xaxis: { title: { text: "layer (1 = set-up, then one machine step per layer)" } },
+      xaxis: { title: { text: "layer (1 = set-up, then one machine step per layer; decoding one layer after the halt)" } },
       yaxis: { title: { text: "cell (−1: none)" } },
       width: 1000,
       height: 450,
@@ -329,9 +362,9 @@ function tables(r: ZmapResults): Record<string, Table> {
       rows: r.machines.map((m) => [m.name, m.states, m.symbols, m.programs, m.inputsChecked, m.mismatches, m.rt, m.rs, m.weightCount]),
     },
     programs: {
-      title: "zmap: per program (configuration mismatches over all layers; logit mismatches at the end)",
-      columns: ["machine", "program", "|z|", "inputs", "halted", "configMismatches", "logitMismatches", "first mismatch"],
-      rows: r.machines.flatMap((m) => m.perProgram.map((p) => [m.name, p.program, p.programBits, p.inputs, p.halted, p.configMismatches, p.logitMismatches, p.firstMismatch ?? ""])),
+      title: "zmap: per program (configuration mismatches over all layers; the Transformer's logits after the decoding layer)",
+      columns: ["machine", "program", "|z|", "inputs", "halted", "configMismatches", "logitMismatches", "max logit error", "first mismatch"],
+      rows: r.machines.flatMap((m) => m.perProgram.map((p) => [m.name, p.program, p.programBits, p.inputs, p.halted, p.configMismatches, p.logitMismatches, p.maxLogitError, p.firstMismatch ?? ""])),
     },
     theorem2: {
       title: "Theorem 2 (B.10): KL of zmap's weights",

@@ -13,5 +13,6 @@ export * as singleTape from "./single-tape";
 export { singleTapeProgram } from "./single-tape-program";
 export { selector, selectorPrograms, selectorOracle } from "./machines/selector";
 export { bitlang, assemble, bitlangOracle } from "./machines/bitlang";
+export { ratio, ratioOracle } from "./machines/ratio";
 export { increment, bounceComplement } from "./machines/single-tape-examples";
 export { StateTable, oneHotLogitWrites } from "./machines/states";

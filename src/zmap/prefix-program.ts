@@ -25,9 +25,11 @@
  * the sequence ends a relative head reads its own position, where no head
  * arrives from itself.
  *
- * Decoding the output tapes into logits (B.5.3's sign/sum/key variables and
- * averaging heads) is not part of this stage; `configurationAt` reads the tapes
- * back from the program state.
+ * Decoding (B.5.3): the output tapes are also tracked as "sign", "sum" (the
+ * signed numerator, a numerical variable at START) and "key" (START plus one
+ * position per denominator one); one layer after the machine halts, a mean head
+ * per output adds sum / #key — the logit of eq. 28 — to a numerical variable
+ * read out at SEP. `zmapLayers` = R_t + 2 layers in all, as in B.5.3.
  */
 import { Program, ProgramBuilder, Updates, Value } from "../alta/program";
 import { Bounds, Configuration, InputSymbol, PrefixIn, PrefixMachine, PrefixOut, checkPrefixMachine, checkProgram } from "./prefix-machine";
@@ -87,6 +89,7 @@ export function prefixMachineProgram(m: PrefixMachine, z: readonly number[], bou
     b.categorical(outVar(k), 3, { default: 0 }); // 0 blank, 1 + bit
     b.binary(oHead(k), { init: (t) => t.kind === "start" });
   }
+  declareDecodeVariables(b, m.outputs);
   b.head("readP", { query: "one", key: "pHead", value: "pbit" })
     .head("readW", { query: "one", key: "wHead", value: "work" })
     .head("readI", { query: "one", key: "iHead", value: "inSym" })
@@ -138,11 +141,53 @@ export function prefixMachineProgram(m: PrefixMachine, z: readonly number[], bou
       o.output?.tape === k && !x[oHead(k)] && x[oHeadLeft(k)] && x.isPrompt ? { [oHead(k)]: 1 } : {},
     ));
   }
-  return b.output("state").build();
+
+  // Decoding (B.5.3). Per output tape k, uniform over positions (every position computes the
+  // same transition): `phase` 0 before the sign bit, 1 in the numerator, 2 in the denominator,
+  // and `sign`. At START only, numerical `sum` counts the numerator's ones with the sign; `key`
+  // is 1 at START and at the cell of each denominator one, so #key = denominator. When the
+  // machine halts, `decodeNow` becomes 1 for one layer; in that layer the mean head of each
+  // tape adds sum / #key (the mean of `sum` over the positions whose key equals decodeNow = 1)
+  // to `logit`; in every other layer it adds the mean over key = 0 positions, where sum = 0.
+  b.mlp("decodeStart", ...step(["decodeNow"], (o, x): Updates => (o.halt && !x.decodeNow ? { decodeNow: 1 } : {})));
+  b.mlp("decodeStop", ["decodeNow"], (x): Updates => (x.decodeNow ? { decodeNow: 0 } : {}));
+  for (let k = 0; k < m.outputs; k++) {
+    const [phase, sign, sum, key] = [`phase${k}`, `sign${k}`, `sum${k}`, `key${k}`];
+    b.mlp(`decodePhase${k}`, ...step([phase, sign], (o, x): Updates => {
+      if (o.output?.tape !== k) return {};
+      if (x[phase] === 0) return { [phase]: 1, [sign]: o.output.bit };
+      if (x[phase] === 1 && o.output.bit === 0) return { [phase]: 2 };
+      return {};
+    }));
+    b.mlp(`decodeNumerator${k}`, ...step(["isStart", phase, sign], (o, x): Updates =>
+      o.output?.tape === k && x.isStart && x[phase] === 1 && o.output.bit === 1 ? { [sum]: x[sign] ? -1 : 1 } : {},
+    ));
+    b.mlp(`decodeDenominator${k}`, ...step([oHead(k), phase, key], (o, x): Updates =>
+      o.output?.tape === k && x[oHead(k)] && x[phase] === 2 && o.output.bit === 1 ? { [key]: 1 } : {},
+    ));
+    b.mean(`logit${k}`, { query: "decodeNow", key, value: sum });
+    b.output(`logit${k}`);
+  }
+  return b.build();
+}
+
+/** Variables of the decoding stage (B.5.3), per output tape. */
+function declareDecodeVariables(b: ProgramBuilder, outputs: number): void {
+  b.categorical("decodeNow", 2, { default: 0 });
+  for (let k = 0; k < outputs; k++) {
+    b.categorical(`phase${k}`, 3, { default: 0 });
+    b.binary(`sign${k}`, { default: 0 });
+    b.numerical(`sum${k}`, { default: 0 });
+    b.categorical(`key${k}`, 2, { init: (t) => t.kind === "start" });
+    b.numerical(`logit${k}`, { default: 0 });
+  }
 }
 
 /** Layers the machine stage needs for R_t steps: one set-up layer, then one per step. */
 export const machineStageLayers = (bounds: Bounds): number => bounds.rt + 1;
+
+/** Layers of zmap's Transformer: the machine stage, then one decoding layer (B.5.3: R_t + 2). */
+export const zmapLayers = (bounds: Bounds): number => machineStageLayers(bounds) + 1;
 
 /**
  * The machine configuration held by a program state (variables → values per

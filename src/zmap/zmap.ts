@@ -10,12 +10,12 @@
  */
 import { CompileOptions, CompiledProgram, compile } from "../alta/compiler";
 import { Bounds, PrefixMachine } from "./prefix-machine";
-import { machineStageLayers, prefixMachineProgram } from "./prefix-program";
+import { prefixMachineProgram, zmapLayers } from "./prefix-program";
 import { Theorem2Kl, theorem2Kl } from "./theorem2";
 
 export interface Zmap {
   compiled: CompiledProgram;
-  /** Layers to run: one set-up layer, then R_t machine steps. */
+  /** Layers to run: one set-up layer, R_t machine steps, one decoding layer (R_t + 2, B.5.3). */
   layers: number;
   /** The prompt-embedding column holding the program bits. */
   programColumn: number;
@@ -29,14 +29,14 @@ export interface Zmap {
  * 7·10⁻³ at A = 20, where bitlang's start flag drifts by 0.7 in 100 layers). Without clamping and
  * restoring, bitlang's loops leave the simulator after about 30 layers.
  */
-export const ZMAP_COMPILE: Partial<CompileOptions> = { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true };
+export const ZMAP_COMPILE: Partial<CompileOptions> = { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true, numericalScale: 1e-3 };
 
 /** zmap(T, R, z): the compiled machine stage (module doc). */
 export function zmap(m: PrefixMachine, bounds: Bounds, z: readonly number[], options: Partial<CompileOptions> = {}): Zmap {
   const compiled = compile(prefixMachineProgram(m, z, bounds), { ...ZMAP_COMPILE, ...options, promptTokens: bounds.rs });
   const pbit = compiled.layout.find((l) => l.spec.name === "pbit");
   if (!pbit) throw new Error("zmap: the emulator program has no 'pbit' variable");
-  return { compiled, layers: machineStageLayers(bounds), programColumn: pbit.start };
+  return { compiled, layers: zmapLayers(bounds), programColumn: pbit.start };
 }
 
 /** Theorem 2's KL (B.10) of a zmap output for a program of `programBits` bits. */

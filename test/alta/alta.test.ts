@@ -209,4 +209,8 @@ test("bad programs and options give one clear error naming the variable, functio
   assert.throws(() => base().output("aRight").build(), /head output/);
   assert.throws(() => base().relative("aRight", "a", -1).output("a").build(), /clashes/);
   assert.throws(() => interpret(parityProgram(), [2], { layers: 1, promptTokens: 0 }), /input symbol 2 at position 0 is out of range/);
+  // mean heads (B.5.3): numerical value into a declared numerical variable
+  assert.throws(() => base().numerical("n").mean("m", { query: "a", key: "a", value: "n" }).output("a").build(), /declare 'm' with numerical\(\)/);
+  assert.throws(() => base().numerical("m").mean("m", { query: "a", key: "a", value: "a" }).output("a").build(), /averages a numerical value; 'a' is categorical/);
+  assert.throws(() => compile(parityProgram(), { numericalScale: 0 }), /numericalScale/);
 });

@@ -8,6 +8,8 @@ import { configurationAt } from "../../src/zmap/prefix-program";
 import { zmap, zmapTheorem2 } from "../../src/zmap/zmap";
 import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
 import { assemble, bitlang } from "../../src/zmap/machines/bitlang";
+import { ratio, ratioOracle } from "../../src/zmap/machines/ratio";
+import { interpret } from "../../src/alta/interpreter";
 import { testBackend } from "../helpers";
 
 function allInputs(n: number): number[][] {
@@ -55,6 +57,39 @@ test("zmap(bitlang, R, z): a looping program stays in lockstep with the simulato
   const inputs = allInputs(2);
   // Parity by a loop: the machine runs 26–52 steps on these inputs, then halts.
   assert.equal(lockstep(bitlang, { rt: 60, rs: 10 }, assemble("NEXT FLIP LOOP OUT"), inputs, "NEXT FLIP LOOP OUT"), inputs.length);
+});
+
+test("zmap decodes eq. 28 inside the Transformer (B.5.3): signed rational logits equal the simulator's and the oracle's", async () => {
+  await testBackend();
+  const bounds = { rt: 20, rs: 7 };
+  const inputs = allInputs(4);
+  let worst = 0;
+  for (const p of [0, 1] as const) {
+    const zm = zmap(ratio, bounds, [p]);
+    const c = zm.compiled;
+    assert.equal(zm.layers, bounds.rt + 2, "R_t + 2 layers (B.5.3)");
+    const w = weightsFromValues(c.config, c.values);
+    const out = forward(c.config, w, makeBatch(c.config, inputs), { layers: zm.layers });
+    const logits = out.logits.arraySync() as number[][];
+    disposeForward(out);
+    tf.dispose(Object.values(w));
+    inputs.forEach((x, b) => {
+      const sim = runPrefix(ratio, x, [p], bounds);
+      assert.equal(sim.status, "halted", `[${x}]`);
+      const want = ratioOracle(p, x);
+      sim.logits!.forEach((y, k) => assert.ok(Math.abs(y - want[k]) < 1e-12, `simulator vs oracle on [${x}]`));
+      // the interpreter computes the same logits exactly (up to float sums)
+      const ir = interpret(c.program, x, { layers: zm.layers, promptTokens: bounds.rs });
+      want.forEach((y, k) => assert.ok(Math.abs((ir.outputs[`logit${k}`] as number) - y) < 1e-9, `interpreter logit ${k} on [${x}] (p = ${p})`));
+      // compiled: numerical values pass tanh at ε·x, a relative error ≈ (αεx)² (compiler.ts)
+      want.forEach((y, k) => {
+        const err = Math.abs(logits[b][k] - y) / Math.max(1, Math.abs(y));
+        worst = Math.max(worst, err);
+        assert.ok(err < 1e-4, `Transformer logit ${k} on [${x}] (p = ${p}): ${logits[b][k]} vs ${y}`);
+      });
+    });
+  }
+  assert.ok(worst > 0, "the tanh approximation leaves a measurable error (the check reads the network's logits)");
 });
 
 test("Theorem 2 on zmap's weights (B.10): KL − |z| is one constant c_T over programs and R_s; only prompts grow with R_s", () => {
