@@ -2,7 +2,7 @@
  * The `kcdl` command line:
  *   kcdl list
  *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
- *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …]
+ *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …] [--resume]
  * Bad input prints one line naming the valid choices and exits with status 2.
  */
 import { Command, CommanderError, Option } from "commander";
@@ -43,14 +43,15 @@ function program(): Command {
     .addOption(new Option("--backend <name>", "tfjs backend").choices(BACKENDS).default("auto"))
     .option("--set <key=value>", "override a config field, e.g. --set optimize.steps=500 (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--no-images", "skip PNG/SVG export through headless Chromium")
-    .action(async (names: string[], o: { preset: string; seed: string; out: string; backend: string; set: string[]; images: boolean }) => {
+    .option("--resume", "continue interrupted training from <out>/<experiment>/checkpoints/ (same preset, seed and settings)")
+    .action(async (names: string[], o: { preset: string; seed: string; out: string; backend: string; set: string[]; images: boolean; resume?: boolean }) => {
       const seed = Number(o.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, got '${o.seed}'`);
       const selected = names.includes("all") ? Object.keys(experiments) : names.map((n) => getExperiment(n).name);
       const overrides = parseSettings(o.set);
       try {
         for (const name of selected) {
-          await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images });
+          await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
         }
         process.stderr.write(`index: ${writeIndex(o.out)}\n`);
       } finally {

@@ -20,6 +20,10 @@ export interface RunContext {
   seed: number;
   backend: BackendInfo;
   progress: Progress;
+  /** Folder for training checkpoints (none: no checkpoints). */
+  checkpointDir?: string;
+  /** Continue from the checkpoints in `checkpointDir` (`kcdl run --resume`); otherwise training starts over. */
+  resume?: boolean;
 }
 
 /** The header every results.json carries (design.md, results contract). */

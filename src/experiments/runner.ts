@@ -32,6 +32,8 @@ export interface RunOptions {
   progress?: Progress;
   /** Render PNG/SVG through headless Chromium when available (default true). */
   staticImages?: boolean;
+  /** Continue interrupted training from `<out>/<experiment>/checkpoints/` (default false: start over). */
+  resume?: boolean;
 }
 
 export interface RunOutput {
@@ -59,7 +61,8 @@ export async function runExperiment(name: string | AnyExperiment, opts: RunOptio
   const progress = opts.progress ?? silentProgress;
   progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})`);
   const startedAt = new Date();
-  const metrics = await exp.run(config, { seed, backend, progress });
+  const checkpointDir = opts.out === null ? undefined : path.join(opts.out ?? "figures", exp.name, "checkpoints");
+  const metrics = await exp.run(config, { seed, backend, progress, checkpointDir, resume: opts.resume ?? false });
   const results = {
     experiment: exp.name,
     preset: opts.overrides && Object.keys(opts.overrides).length ? `${preset}+overrides` : preset,
