@@ -36,7 +36,8 @@ export function formatNumber(x: number, digits = 4): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
-  let d = digits;
+  // never round away integer digits (18357.9 must not show as 18360)
+  let d = a >= 1 ? Math.max(digits, Math.floor(Math.log10(a)) + 1) : digits;
   let r = Number(x.toPrecision(d));
   while (d < 12 && Number.isInteger(r) && Math.abs(x - r) > 1e-9 * a && Math.abs(x - r) < 10 ** -digits * a) r = Number(x.toPrecision(++d));
   return String(r);

@@ -7,7 +7,7 @@ export * from "./prefix-machine";
 export * from "./logit-code";
 export * from "./theorem2";
 export * from "./prefix-program";
-export { zmap, zmapTheorem2, ZMAP_COMPILE } from "./zmap";
+export { zmap, zmapTheorem2, mappingFn, ZMAP_COMPILE } from "./zmap";
 export type { Zmap } from "./zmap";
 export * as singleTape from "./single-tape";
 export { singleTapeProgram } from "./single-tape-program";

@@ -12,6 +12,8 @@ import { CompileOptions, CompiledProgram, compile } from "../alta/compiler";
 import { Bounds, PrefixMachine } from "./prefix-machine";
 import { prefixMachineProgram, zmapLayers } from "./prefix-program";
 import { Theorem2Kl, theorem2Kl } from "./theorem2";
+import * as tf from "@tensorflow/tfjs";
+import { disposeForward, forward, makeBatch, weightsFromValues } from "../nn/transformer";
 
 export interface Zmap {
   compiled: CompiledProgram;
@@ -52,4 +54,20 @@ export function zmapTheorem2(zm: Zmap, programBits: number): Theorem2Kl {
     programLevels: [0, options.paramScale],
     tolerance: 1e-6 * options.paramScale,
   });
+}
+
+/**
+ * The mapping function of Fig. 6: x ↦ the logits of zmap's Transformer on input x (B.5.3:
+ * f_T^z(x) for every x on which T halts within R). Runs on the active tfjs backend.
+ */
+export function mappingFn(zm: Zmap): (input: readonly number[]) => number[] {
+  const c = zm.compiled;
+  return (input) =>
+    tf.tidy(() => {
+      const w = weightsFromValues(c.config, c.values);
+      const out = forward(c.config, w, makeBatch(c.config, [input]), { layers: zm.layers });
+      const logits = Array.from(out.logits.dataSync());
+      disposeForward(out);
+      return logits;
+    });
 }

@@ -125,5 +125,7 @@ test("formatNumber keeps ~4 significant digits", () => {
   assert.equal(formatNumber(1 - 1e-6), "0.999999");
   assert.equal(formatNumber(0.99995), "0.99995");
   assert.equal(formatNumber(1 + 1e-12), "1");
+  assert.equal(formatNumber(18357.94), "18357.9", "integer digits are never rounded away");
+  assert.equal(formatNumber(1234.567), "1235");
   assert.equal(formatNumber(2.00001), "2.00001");
 });

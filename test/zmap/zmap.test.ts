@@ -5,7 +5,7 @@ import { decodeResidual } from "../../src/alta/compiler";
 import { disposeForward, forward, makeBatch, weightsFromValues } from "../../src/nn/transformer";
 import { runPrefix } from "../../src/zmap/prefix-machine";
 import { configurationAt } from "../../src/zmap/prefix-program";
-import { zmap, zmapTheorem2 } from "../../src/zmap/zmap";
+import { mappingFn, zmap, zmapTheorem2 } from "../../src/zmap/zmap";
 import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
 import { assemble, bitlang } from "../../src/zmap/machines/bitlang";
 import { ratio, ratioOracle } from "../../src/zmap/machines/ratio";
@@ -90,6 +90,12 @@ test("zmap decodes eq. 28 inside the Transformer (B.5.3): signed rational logits
     });
   }
   assert.ok(worst > 0, "the tanh approximation leaves a measurable error (the check reads the network's logits)");
+  // Fig. 6's mapping function gives the same logits one input at a time, and leaks nothing
+  const f = mappingFn(zmap(ratio, bounds, [1]));
+  const before = tf.memory().numTensors;
+  const y = f([1, 1, 0, 1]);
+  assert.equal(tf.memory().numTensors, before);
+  ratioOracle(1, [1, 1, 0, 1]).forEach((v, k) => assert.ok(Math.abs(y[k] - v) < 1e-4, `mappingFn logit ${k}: ${y[k]} vs ${v}`));
 });
 
 test("Theorem 2 on zmap's weights (B.10): KL − |z| is one constant c_T over programs and R_s; only prompts grow with R_s", () => {
