@@ -14,7 +14,8 @@
  * backend; `--steps N` timed training steps (default 3); `--paper` instead runs one
  * training step of the paper's model (C.1: d_model 128, 42 layers, batch 128, S = 2,
  * length-20 inputs) with micro-batches of `--micro N` (default 16) and reports its
- * time and peak memory. `KCDL_WASM_FIXES=0` in the environment measures the stock wasm
+ * time and peak memory. `--workers N` (default 2; 0 skips) also times the steps with the
+ * NLL gradients on N worker threads (Trainer `workers`). `KCDL_WASM_FIXES=0` in the environment measures the stock wasm
  * kernels (src/core/wasm-kernels.ts). Timings take medians after a warm-up.
  */
 const os = require("node:os");
@@ -30,6 +31,7 @@ const cli = new Command("bench")
   .option("--steps <n>", "timed training steps per objective", (v) => parseInt(v, 10), 3)
   .option("--paper", "run one training step of the paper's model (micro-batched) instead")
   .option("--micro <n>", "micro-batch size of the --paper step", (v) => parseInt(v, 10), 16)
+  .option("--workers <n>", "also time the training steps with NLL gradients on n worker threads (0: skip)", (v) => parseInt(v, 10), 2)
   .parse(process.argv);
 const opts = cli.opts();
 const json = Boolean(opts.json);
@@ -162,11 +164,11 @@ function parityForward() {
 /** Paper-scale step: one micro-batched variational step of C.1's model, with its time and peak memory. */
 async function paperStep(backend) {
   const loadBefore = os.loadavg();
-  const r = transformerStep(kcdl, { ...PAPER_MODEL, objective: "variational", weightSamples: 2, microBatchSize: opts.micro, warmup: 0, steps: 1 });
+  const r = transformerStep(kcdl, { ...PAPER_MODEL, objective: "variational", weightSamples: 2, microBatchSize: opts.micro, warmup: 0, steps: 1, workers: opts.workers || undefined });
   const result = { backend: backend.name, paperStep: { model: describe(PAPER_MODEL), microBatchSize: opts.micro, ...r }, loadAverage: [loadBefore, os.loadavg()] };
   if (!json) {
     console.log(`backend: ${backend.name} (${backend.provider}); load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
-    console.log(`paper step (${describe(PAPER_MODEL)}, variational S = 2, micro-batches of ${opts.micro}):`);
+    console.log(`paper step (${describe(PAPER_MODEL)}, variational S = 2, micro-batches of ${opts.micro}, ${opts.workers} workers):`);
     console.log(
       `  ${r.secondsPerStep.toFixed(1)} s/step (KL ${r.klSeconds.toFixed(1)} s), ${r.gflops.toFixed(2)} GFLOP/s, ` +
         `${r.examplesPerS.toFixed(2)} examples/s, peak RSS ${r.peakRssMb.toFixed(0)} MB, wasm heap ${r.wasmHeapMb === null ? "n/a" : r.wasmHeapMb.toFixed(0) + " MB"}, leaked tensors ${r.tensorsLeaked}`,
@@ -188,14 +190,16 @@ async function paperStep(backend) {
     matmulGflops(2432, 256, 64),
   ];
   const matmulPeak = Math.max(...matmul.map((m) => m.gflops));
-  const step = (objective) => transformerStep(kcdl, { ...BENCH_MODEL, objective, weightSamples: 2, klSamples: 100, warmup: 1, steps: opts.steps });
+  const step = (objective, workers) => transformerStep(kcdl, { ...BENCH_MODEL, objective, weightSamples: 2, klSamples: 100, warmup: 1, steps: opts.steps, workers });
   const stepMle = step("mle");
   const stepVar = step("variational");
+  const parallel = opts.workers > 0 ? [step("mle", opts.workers), step("variational", opts.workers)] : [];
   const kl = [klThroughput(1000, 100), klThroughput(20000, 100)];
   const mlpStep = [mlpIdentityStep("mle"), mlpIdentityStep("variational")];
   const parity = parityForward();
   const summary = (r) => ({
     objective: r.objective,
+    workers: r.workers,
     weightSamples: r.weightSamples,
     secondsPerStep: r.secondsPerStep,
     gflopPerStep: r.gflopPerStep,
@@ -213,6 +217,7 @@ async function paperStep(backend) {
     matmulGflops: matmulPeak,
     matmul,
     trainStep: { model: describe(BENCH_MODEL), ...summary(stepVar), mle: summary(stepMle) },
+    trainStepWorkers: parallel.length ? { workers: opts.workers, mle: summary(parallel[0]), variational: summary(parallel[1]) } : null,
     klMonteCarlo: kl,
     mlpIdentityStep: mlpStep,
     parityForward: parity,
@@ -225,9 +230,11 @@ async function paperStep(backend) {
     console.log(`backend: ${backend.name} (${backend.provider}); load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
     for (const m of matmul) console.log(`matMul ${m.shape}: ${m.gflops.toFixed(2)} GFLOP/s`);
     console.log(`training step, ${result.trainStep.model}:`);
-    for (const r of [result.trainStep.mle, result.trainStep]) {
+    const rows = [result.trainStep.mle, result.trainStep];
+    if (result.trainStepWorkers) rows.push({ ...result.trainStepWorkers.mle, tag: ` on ${opts.workers} workers` }, { ...result.trainStepWorkers.variational, tag: ` on ${opts.workers} workers` });
+    for (const r of rows) {
       console.log(
-        `  ${r.objective}${r.objective === "variational" ? ` (S = ${r.weightSamples}, KL ${r.klSeconds.toFixed(2)} s of it)` : ""}: ` +
+        `  ${r.objective}${r.tag ?? ""}${r.objective === "variational" ? ` (S = ${r.weightSamples}, KL ${r.klSeconds.toFixed(2)} s of it)` : ""}: ` +
           `${(r.secondsPerStep * 1000).toFixed(0)} ms/step, ${r.gflops.toFixed(2)} GFLOP/s (${r.gflopPerStep.toFixed(1)} GFLOP/step), ` +
           `ratioToMatmul ${r.ratioToMatmul.toFixed(3)}, ${r.examplesPerS.toFixed(1)} examples/s, leaked tensors ${r.tensorsLeaked}, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
       );

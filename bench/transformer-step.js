@@ -44,6 +44,11 @@ function parityProblem(kcdl, cfg, layers, length) {
   };
 }
 
+/** Worker-side factory of the same problem (`ProblemSource` of `--workers`): args {cfg, layers, length}. */
+function workerProblem(args) {
+  return parityProblem(require("../dist/index.js"), args.cfg, args.layers, args.length);
+}
+
 /**
  * Times `steps` training steps (after `warmup`) of the parity Transformer `cfg` with
  * `layers` blocks, MLE or variational (S = weightSamples; the KL against a per-tensor
@@ -68,7 +73,10 @@ function transformerStep(kcdl, spec) {
     ...(spec.microBatchSize ? { microBatchSize: spec.microBatchSize } : {}),
   };
   const problem = parityProblem(kcdl, cfg, layers, length);
-  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1 });
+  const workers = spec.workers
+    ? { count: spec.workers, source: { module: __filename, factory: "workerProblem", args: { cfg, layers, length } } }
+    : undefined;
+  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1, workers });
   for (let i = 0; i < warmup; i++) trainer.stepOnce();
   const before = tf.memory().numTensors;
   const ts = [];
@@ -103,7 +111,7 @@ function transformerStep(kcdl, spec) {
   const S = objective === "mle" ? 1 : weightSamples;
   const flops = 3 * S * forwardFlops(cfg, layers, batchSize, T);
   return {
-    objective, weightSamples: S, batchSize, layers, seqLen: T, secondsPerStep: seconds, secondsAll: ts,
+    objective, weightSamples: S, batchSize, layers, workers: spec.workers ?? 0, seqLen: T, secondsPerStep: seconds, secondsAll: ts,
     gflopPerStep: flops / 1e9, gflops: flops / seconds / 1e9, examplesPerS: batchSize / seconds,
     klSeconds, tensorsLeaked, peakRssMb: process.resourceUsage().maxRSS / 1024, wasmHeapMb: wasmHeapMb(tf),
   };
@@ -115,4 +123,4 @@ function wasmHeapMb(tf) {
   return b && b.wasm && b.wasm.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength / 2 ** 20 : null;
 }
 
-module.exports = { wasmHeapMb, forwardFlops, parityProblem, transformerStep };
+module.exports = { workerProblem, wasmHeapMb, forwardFlops, parityProblem, transformerStep };

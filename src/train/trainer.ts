@@ -14,9 +14,18 @@
  * Micro-batching (gradient accumulation): with `microBatchSize` below `batchSize`
  * the minibatch is cut into consecutive slices (`TrainProblem.slice`); the NLL
  * gradient of each slice is taken with the step's same S weight samples (same
- * seeds), the KL gradient once, and their sum — the full-batch gradient, since the
- * NLL is a sum over examples — is applied. Only one slice's activations are held at
- * a time, so memory scales with the micro-batch, not the batch.
+ * seeds), the KL gradient once (one parameter tensor at a time: the KL is a sum over
+ * weights with a seed per tensor, so this is the same estimate), and their sum — the
+ * full-batch gradient, since the NLL is a sum over examples — is applied. Only one
+ * slice's activations are held at a time, so memory scales with the micro-batch, not the batch.
+ *
+ * Worker threads (`TrainerArgs.workers`): the NLL gradients ∂NLL/∂θ_s of the S weight
+ * samples (and of the micro-batches, or of `workers` slices of the batch) are computed
+ * on worker threads, each with its own backend, while this thread computes the KL's;
+ * the posterior's gradient follows by the chain rule as the gradient of
+ * Σ_s ⟨θ_s(φ), ∂NLL/∂θ_s⟩ / S with the worker gradients held constant — the same
+ * gradient up to float rounding. Minibatches must then be plain data (they are copied
+ * to the workers), and the workers rebuild the problem from a module export.
  */
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
@@ -30,6 +39,8 @@ import type { PointWeights } from "../variational/param-tree";
 import type { Posterior } from "../variational/posterior";
 import type { AdaptivePrior } from "../variational/prior";
 import { treeKlBitsT } from "../variational/kl";
+import { GradientWorkers, GradientTask, ProblemSource, SampleGradient } from "./gradient-workers";
+import { activeBackend } from "../core/backend";
 
 export const OBJECTIVES = ["mle", "variational"] as const;
 export type Objective = (typeof OBJECTIVES)[number];
@@ -109,6 +120,11 @@ export interface TrainerArgs<B extends object> {
   checkpoint?: { path: string; every: number; resume?: boolean };
   /** Anything else that defines the run (model shape, initialisation, task); hashed into the checkpoint. */
   identity?: unknown;
+  /**
+   * Compute NLL gradients on `count` worker threads (module comment); `source` rebuilds
+   * `problem` there. The backend defaults to the active one. Call `dispose()` to end them.
+   */
+  workers?: { count: number; source: ProblemSource; backend?: string };
 }
 
 /** What a run returns. */
@@ -165,6 +181,7 @@ export class Trainer<B extends object> {
   private rng: Rng;
   private readonly named: [string, tf.Variable][];
   private readonly trainable: tf.Variable[];
+  private readonly pool?: GradientWorkers;
 
   constructor(args: TrainerArgs<B>) {
     checkTrainOptions(args.options);
@@ -186,6 +203,7 @@ export class Trainer<B extends object> {
     this.named = m.kind === "mle" ? m.point.namedVariables() : [...m.posterior.namedVariables(), ...m.prior.namedVariables()];
     this.trainable = m.kind === "mle" ? this.named.map(([, v]) => v) : [...m.posterior.trainableVariables(), ...m.prior.trainableVariables()];
     const shapes = Object.fromEntries(this.named.map(([n, v]) => [n, v.shape]));
+    if (args.workers) this.pool = new GradientWorkers(args.workers.source, args.workers.count, args.workers.backend ?? activeBackend()?.name ?? "auto");
     // the micro-batch size changes memory, not the run: a run may resume with another one
     const { microBatchSize: _micro, ...hashed } = o;
     this.configHash = configHash({ format: CHECKPOINT_FORMAT, options: hashed, seed: args.seed, shapes, identity: args.identity ?? null });
@@ -228,6 +246,7 @@ export class Trainer<B extends object> {
     const o = this.options;
     const micro = o.microBatchSize ?? o.batchSize;
     const size = o.batchSize;
+    if (this.pool) return this.workerGradients(batch, step);
     if (micro >= size) {
       let parts: tf.Tensor1D | undefined;
       const { value, grads } = tf.variableGrads(() => {
@@ -258,19 +277,92 @@ export class Trainer<B extends object> {
       nllBits = sum;
     }
     const m = this.args.model;
-    let klBits: tf.Scalar = tf.scalar(0);
-    if (m.kind === "variational") {
-      klBits.dispose();
+    const klBits = m.kind === "variational" ? this.klGradients(step, add) : tf.scalar(0);
+    const parts = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, nllBits])) as tf.Tensor1D;
+    tf.dispose([klBits, nllBits]);
+    return { grads: acc, parts };
+  }
+
+  /**
+   * Gradient of klCoef·KL, one parameter tensor at a time (each tensor's estimate has
+   * its own seed, so the sum is the whole tree's estimate; the Monte-Carlo KL's
+   * [samples, weights, K] intermediates of a whole tree exceed the wasm heap at the
+   * paper's size). Hands each gradient to `add`; returns the KL in bits.
+   */
+  private klGradients(step: number, add: (grads: Record<string, tf.Tensor>) => void): tf.Scalar {
+    const m = this.args.model as TrainModel & { kind: "variational" };
+    const o = this.options;
+    let klBits = tf.scalar(0);
+    for (const p of m.posterior.params) {
       const { value, grads } = tf.variableGrads(() => {
-        klBits = tf.keep(treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(this.args.seed, `train/${step}/kl`) }).total);
-        return tf.mul(o.klCoef, klBits) as tf.Scalar;
+        const kl = treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(this.args.seed, `train/${step}/kl`), params: [p.spec.name] }).total;
+        const sum = tf.keep(tf.add(klBits, kl)) as tf.Scalar;
+        klBits.dispose();
+        klBits = sum;
+        return tf.mul(o.klCoef, kl) as tf.Scalar;
       }, this.trainable);
       add(grads);
       value.dispose();
     }
-    const parts = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, nllBits])) as tf.Tensor1D;
-    tf.dispose([klBits, nllBits]);
-    return { grads: acc, parts };
+    return klBits;
+  }
+
+  /** `gradients` with the NLL part on the worker threads (module comment). */
+  private workerGradients(batch: B, step: number): { grads: Record<string, tf.Tensor>; parts: tf.Tensor1D } {
+    const o = this.options;
+    const m = this.args.model;
+    const pool = this.pool!;
+    const S = m.kind === "mle" ? 1 : o.weightSamples;
+    // slices: the micro-batches, or enough slices to give every worker a task
+    const slice = this.args.problem.slice;
+    const micro = o.microBatchSize ?? (slice && pool.size > S ? Math.ceil(o.batchSize / Math.ceil(pool.size / S)) : o.batchSize);
+    const parts: B[] = [];
+    for (let start = 0; start < o.batchSize; start += micro) parts.push(micro >= o.batchSize ? batch : slice!(batch, start, Math.min(o.batchSize, start + micro)));
+    const tasks: GradientTask[] = [];
+    for (let s = 0; s < S; s++) for (const part of parts) tasks.push({ sample: s, batch: part });
+    const sampleWeights = () =>
+      m.kind === "mle" ? [m.point.weights()] : Array.from({ length: S }, (_, s) => m.posterior.sample(opSeed(this.args.seed, `train/${step}/w${s}`)));
+    // the samples' values go to the workers; the same samples are drawn again (same seeds) on the tape below
+    const first = sampleWeights();
+    const names = Object.keys(first[0]);
+    const shapes = Object.fromEntries(names.map((n) => [n, first[0][n].shape]));
+    pool.start(
+      first.map((w) => Object.fromEntries(names.map((n) => [n, Float32Array.from(w[n].dataSync())]))),
+      shapes,
+      tasks,
+    );
+    if (m.kind === "variational") first.forEach((w) => tf.dispose(Object.values(w)));
+    const acc: Record<string, tf.Tensor> = {};
+    const add = (grads: Record<string, tf.Tensor>) => {
+      for (const [name, g] of Object.entries(grads)) {
+        const prev = acc[name];
+        acc[name] = prev ? tf.add(prev, g) : g;
+        if (prev) tf.dispose([prev, g]);
+      }
+    };
+    // the KL's gradient here while the workers compute the NLL's
+    const klBits = m.kind === "variational" ? this.klGradients(step, add) : tf.scalar(0);
+    let results: SampleGradient[];
+    try {
+      results = pool.finish();
+    } finally {
+      for (const part of parts) if (part !== batch) tf.dispose(part as unknown as tf.TensorContainer);
+    }
+    let nllBits = 0;
+    const { value, grads } = tf.variableGrads(() => {
+      const samples = sampleWeights();
+      const terms: tf.Scalar[] = [];
+      for (const r of results) {
+        nllBits += r.nllBits / S;
+        for (const n of names) terms.push(tf.div(tf.sum(tf.mul(samples[r.sample][n], tf.tensor(r.grads[n], shapes[n]))), S) as tf.Scalar);
+      }
+      return tf.addN(terms) as tf.Scalar;
+    }, this.trainable);
+    value.dispose();
+    add(grads);
+    const out = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, tf.scalar(nllBits)])) as tf.Tensor1D;
+    klBits.dispose();
+    return { grads: acc, parts: out };
   }
 
   /** Runs one optimisation step and returns its curve point. Leaves no tensors behind. */
@@ -365,7 +457,9 @@ export class Trainer<B extends object> {
     return { steps: this.step, completed: true, history: this.history, curve: this.curve, resumedFrom };
   }
 
+  /** Frees the optimiser state and ends the worker threads, if any. */
   dispose(): void {
     this.optimizer.dispose();
+    this.pool?.dispose();
   }
 }

@@ -23,6 +23,11 @@ export interface TreeKlOptions {
   closedForm?: boolean;
   /** Exact posterior entropy in the MC estimator for Gaussian posteriors (default true; see codes/kl.ts). */
   exactEntropy?: boolean;
+  /**
+   * Only these parameters (default: all). Each parameter's estimate depends only on its
+   * own op seed, so summing over subsets gives the whole tree's KL (used to bound memory).
+   */
+  params?: readonly string[];
 }
 
 /** The KL of a parameter tree: total and per-weight tensors (bits). */
@@ -43,10 +48,16 @@ export function treeKlBitsT(post: Posterior, prior: AdaptivePrior, opts: TreeKlO
   if (!(Number.isInteger(opts.samples) && opts.samples >= 1)) {
     throw new UsageError(`KL Monte-Carlo samples must be an integer ≥ 1, got ${opts.samples}`);
   }
+  if (opts.params) {
+    if (opts.params.length === 0) throw new UsageError("tree KL: 'params' is empty; omit it for the whole tree");
+    for (const n of opts.params) post.param(n); // throws a UsageError naming an unknown parameter
+  }
   return tf.tidy(() => {
     const perWeight: Record<string, tf.Tensor> = {};
+    const only = opts.params ? new Set(opts.params) : undefined;
     for (const p of post.params) {
       const name = p.spec.name;
+      if (only && !only.has(name)) continue;
       const a = prior.gmmFor(name);
       if (usesClosedForm(post, prior, name, opts)) {
         // both have one component: α's tensors are [1] or [N, 1]
