@@ -24,6 +24,17 @@ export type Weights = Record<string, tf.Tensor>;
 export type WeightValues = Record<string, ArrayLike<number>>;
 
 /** Number of scalars in a shape. */
+/**
+ * A trainable (or fixed) variable holding `init`, which is disposed: `tf.variable` keeps its own
+ * reference to the data, so the initial tensor would otherwise stay alive (one leaked tensor per
+ * variable).
+ */
+export function variableFrom(init: tf.Tensor, trainable = true): tf.Variable {
+  const v = tf.variable(init, trainable);
+  init.dispose();
+  return v;
+}
+
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -65,7 +76,7 @@ export class PointWeights {
     checkValues(specs, init, "point weights");
     this.specs = specs.map((s) => ({ name: s.name, shape: [...s.shape] }));
     this.vars = {};
-    for (const s of this.specs) this.vars[s.name] = tf.variable(tf.tensor(Array.from(init[s.name]), s.shape, "float32"), true);
+    for (const s of this.specs) this.vars[s.name] = variableFrom(tf.tensor(Array.from(init[s.name]), s.shape, "float32"));
   }
 
   /** The current weights (the variables themselves; do not dispose). */

@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GmmTensors, sampleGaussianT, sampleGmmStraightThroughT, softplus } from "../codes/gmm";
 import { opSeed } from "../core/rng";
 import { UsageError } from "../core/errors";
-import { ParamSpec, WeightValues, Weights, checkSpecs, checkValues, sizeOf } from "./param-tree";
+import { ParamSpec, WeightValues, Weights, checkSpecs, checkValues, sizeOf, variableFrom } from "./param-tree";
 
 /** How to initialise a posterior. */
 export interface PosteriorOptions {
@@ -75,9 +75,9 @@ export class Posterior {
         spec,
         n,
         k,
-        mu: tf.variable(tf.tensor2d(mu, [n, k]), true),
-        nu: tf.variable(tf.fill([n, k], opts.nu), true),
-        w: tf.variable(tf.zeros([n, k]), k > 1),
+        mu: variableFrom(tf.tensor2d(mu, [n, k])),
+        nu: variableFrom(tf.fill([n, k], opts.nu)),
+        w: variableFrom(tf.zeros([n, k]), k > 1),
       };
     });
   }

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Gmm, GmmTensors, gmm, softplus, logMixing } from "../codes/gmm";
 import { UsageError, assertChoice } from "../core/errors";
 import type { Rng } from "../core/rng";
-import { ParamSpec, WeightValues, checkSpecs, sizeOf } from "./param-tree";
+import { ParamSpec, WeightValues, checkSpecs, sizeOf, variableFrom } from "./param-tree";
 
 export const PRIOR_GROUPINGS = ["all", "tensor", "column"] as const;
 export type PriorGrouping = (typeof PRIOR_GROUPINGS)[number];
@@ -108,9 +108,9 @@ export class AdaptivePrior {
       return g;
     };
     const block = (gs: Gmm[], groups: PriorGroup[], shape: number[]): GmmBlock => ({
-      mu: tf.variable(tf.tensor(gs.flatMap((g) => [...g.mu]), shape), true),
-      nu: tf.variable(tf.tensor(gs.flatMap((g) => [...g.nu]), shape), true),
-      w: tf.variable(tf.tensor(gs.flatMap((g) => [...g.w]), shape), true),
+      mu: variableFrom(tf.tensor(gs.flatMap((g) => [...g.mu]), shape)),
+      nu: variableFrom(tf.tensor(gs.flatMap((g) => [...g.nu]), shape)),
+      w: variableFrom(tf.tensor(gs.flatMap((g) => [...g.w]), shape)),
       groups,
     });
     this.views = [];

@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { closeTo, testBackend } from "../helpers";
-import { Posterior, AdaptivePrior, treeKlBitsT, klByGroup, sampledPriorInit, ParamSpec } from "../../src/variational";
+import { Posterior, AdaptivePrior, PointWeights, treeKlBitsT, klByGroup, sampledPriorInit, ParamSpec } from "../../src/variational";
 import { gaussian, gmm, softplus } from "../../src/codes/gmm";
 import { klQuadratureBits } from "../../src/codes/quadrature";
 import { rngStream } from "../../src/core/rng";
@@ -106,4 +106,24 @@ test("bad input gives clear UsageErrors", () => {
   assert.throws(() => treeKlBitsT(post, prior, { samples: 0, seed: 1 }), /samples must be an integer ≥ 1/);
   post.dispose();
   prior.dispose();
+});
+
+test("posterior, prior and point weights own exactly their variables: construct + dispose leaves no tensor behind", async () => {
+  await testBackend();
+  const specs = [
+    { name: "a", shape: [3, 2] },
+    { name: "b", shape: [4] },
+  ];
+  const means = { a: [0.1, -0.2, 0.3, 0.4, -0.5, 0.6], b: [1, 2, 3, 4] };
+  const before = tf.memory().numTensors;
+  const post = new Posterior(specs, { means, nu: -10, components: { b: 2 } });
+  assert.equal(tf.memory().numTensors - before, 3 * 2, "μ, ν, w per parameter");
+  const point = new PointWeights(specs, means);
+  assert.equal(tf.memory().numTensors - before, 3 * 2 + 2, "one variable per point weight");
+  const prior = new AdaptivePrior(specs, means, { grouping: "tensor", components: 2, init: () => gmm([0, 1], [0.5, 0.5]) });
+  assert.equal((tf.memory().numTensors - before - 8) % 3, 0, "μ, ν, w per prior block");
+  post.dispose();
+  prior.dispose();
+  point.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });
