@@ -166,8 +166,145 @@ export function logVarianceT(nu: tf.Tensor): tf.Tensor {
   return tf.log(tf.softplus(nu));
 }
 
-/** log GMM(x) in nats at x = center + offset (shape [...]); the GMM's tensors broadcast as [..., K]. */
+/**
+ * log GMM(x) in nats at x = center + offset (shape [...]); the GMM's tensors broadcast as [..., K].
+ * On the wasm and cpu backends, when center and offset have one shape [..., N] and the
+ * GMM's tensors are [K] or [N, K], it runs as one host pass (`gmmLogPdfFusedT`: same
+ * value and gradient up to float rounding, and no [..., N, K] intermediates kept for
+ * the backward pass — at the paper's model size those exceed the wasm heap); otherwise
+ * as tfjs ops (`gmmLogPdfOpsT`).
+ */
 export function gmmLogPdfT(g: GmmTensors, x: SplitSample): tf.Tensor {
+  const backend = tf.getBackend();
+  if ((backend === "wasm" || backend === "cpu") && fusedShapes(g, x)) return gmmLogPdfFusedT(g, x);
+  return gmmLogPdfOpsT(g, x);
+}
+
+/** Whether `gmmLogPdfFusedT` takes these shapes: center, offset [..., N]; μ, ν, w all [K] or [N, K] (leading 1s allowed). */
+function fusedShapes(g: GmmTensors, x: SplitSample): boolean {
+  const xs = x.center.shape;
+  if (xs.length === 0 || xs.length !== x.offset.shape.length || xs.some((d, i) => d !== x.offset.shape[i])) return false;
+  const n = xs[xs.length - 1];
+  const gs = g.mu.shape;
+  if (!gs.length || g.nu.shape.join() !== gs.join() || g.w.shape.join() !== gs.join()) return false;
+  if (gs.length === 1) return true;
+  return gs[gs.length - 2] === n && gs.slice(0, -2).every((d) => d === 1);
+}
+
+/**
+ * `gmmLogPdfT` and its gradient in one host pass each, in float64; the backward pass
+ * recomputes the responsibilities r_k instead of storing them. With
+ * t_k = log π_k − ½(d_k²/σ_k² + log σ_k² + log 2π), d_k = (c − μ_k) + o, value = logsumexp_k t_k:
+ * ∂/∂c = ∂/∂o = −Σ_k r_k d_k/σ_k², ∂/∂μ_k = r_k d_k/σ_k²,
+ * ∂/∂ν_k = r_k ½(d_k²/σ_k² − 1)·sigmoid(ν_k)/softplus(ν_k), ∂/∂w_k = r_k − π_k.
+ * Shapes as `fusedShapes` requires.
+ */
+export function gmmLogPdfFusedT(g: GmmTensors, x: SplitSample): tf.Tensor {
+  if (!fusedShapes(g, x)) throw new RangeError(`gmmLogPdfFusedT: unsupported shapes [${x.center.shape}], GMM [${g.mu.shape}]`);
+  return fusedGmmLogPdf(g.mu, g.nu, g.w, x.center, x.offset);
+}
+
+/** Per-row constants of a GMM block [rows, K]: log π, π, log σ², 1/σ², ∂ log σ²/∂ν. */
+function gmmRows(mu: Float32Array, nu: Float32Array, w: Float32Array, K: number) {
+  const rows = mu.length / K;
+  const logPi = new Float64Array(rows * K);
+  const pi = new Float64Array(rows * K);
+  const logVar = new Float64Array(rows * K);
+  const ivar = new Float64Array(rows * K);
+  const dLogVar = new Float64Array(rows * K);
+  for (let r = 0; r < rows; r++) {
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) m = Math.max(m, w[r * K + k]);
+    let z = 0;
+    for (let k = 0; k < K; k++) z += Math.exp(w[r * K + k] - m);
+    const lz = m + Math.log(z);
+    for (let k = 0; k < K; k++) {
+      const i = r * K + k;
+      logPi[i] = w[i] - lz;
+      pi[i] = Math.exp(logPi[i]);
+      logVar[i] = logSoftplus(nu[i]);
+      ivar[i] = Math.exp(-logVar[i]);
+      // d log softplus(ν)/dν = sigmoid(ν)/softplus(ν)
+      dLogVar[i] = 1 / (1 + Math.exp(-nu[i])) / softplus(nu[i]);
+    }
+  }
+  return { rows, logPi, pi, logVar, ivar, dLogVar };
+}
+
+const fusedGmmLogPdf = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [mu, nu, w, center, offset] = args as tf.Tensor[];
+  const K = mu.shape[mu.shape.length - 1];
+  const n = center.shape[center.shape.length - 1];
+  const muV = mu.dataSync() as Float32Array;
+  const c = center.dataSync() as Float32Array;
+  const o = offset.dataSync() as Float32Array;
+  const G = gmmRows(muV, nu.dataSync() as Float32Array, w.dataSync() as Float32Array, K);
+  const perRow = G.rows > 1;
+  const t = new Float64Array(K);
+  const ex = new Float64Array(K);
+  let top = 0;
+  /** Fills t with the K terms at element e, ex with exp(t_k − max) and `top` with the max; returns Σ_k ex_k. */
+  const terms = (e: number): number => {
+    const base = perRow ? (e % n) * K : 0;
+    let m = -Infinity;
+    let km = 0;
+    for (let k = 0; k < K; k++) {
+      const i = base + k;
+      const d = c[e] - muV[i] + o[e];
+      t[k] = G.logPi[i] - 0.5 * (d * d * G.ivar[i] + G.logVar[i] + LOG_2PI);
+      if (t[k] > m) {
+        m = t[k];
+        km = k;
+      }
+    }
+    top = m;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += ex[k] = k === km ? 1 : Math.exp(t[k] - m);
+    return s;
+  };
+  const value = new Float32Array(c.length);
+  for (let e = 0; e < c.length; e++) {
+    const s = terms(e);
+    value[e] = top === -Infinity ? -Infinity : top + Math.log(s);
+  }
+  const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+    const dyV = dy.dataSync() as Float32Array;
+    const dMu = new Float64Array(muV.length);
+    const dNu = new Float64Array(muV.length);
+    const dW = new Float64Array(muV.length);
+    const dX = new Float32Array(c.length);
+    for (let e = 0; e < c.length; e++) {
+      const g = dyV[e];
+      if (g === 0) continue;
+      const s = terms(e);
+      if (top === -Infinity) continue;
+      const base = perRow ? (e % n) * K : 0;
+      let dx = 0;
+      for (let k = 0; k < K; k++) {
+        const i = base + k;
+        const r = (g * ex[k]) / s;
+        const d = c[e] - muV[i] + o[e];
+        const q = d * G.ivar[i];
+        dx -= r * q;
+        dMu[i] += r * q;
+        dNu[i] += r * 0.5 * (d * q - 1) * G.dLogVar[i];
+        dW[i] += r - g * G.pi[i];
+      }
+      dX[e] = dx;
+    }
+    return [
+      tf.tensor(Float32Array.from(dMu), mu.shape),
+      tf.tensor(Float32Array.from(dNu), nu.shape),
+      tf.tensor(Float32Array.from(dW), w.shape),
+      tf.tensor(dX, center.shape),
+      tf.tensor(Float32Array.from(dX), offset.shape),
+    ];
+  };
+  return { value: tf.tensor(value, center.shape), gradFunc };
+}) as (mu: tf.Tensor, nu: tf.Tensor, w: tf.Tensor, center: tf.Tensor, offset: tf.Tensor) => tf.Tensor;
+
+/** `gmmLogPdfT` as tfjs ops (any backend and broadcast; the reference for the fused pass). */
+export function gmmLogPdfOpsT(g: GmmTensors, x: SplitSample): tf.Tensor {
   return tf.tidy(() => {
     const logVar = logVarianceT(g.nu);
     const d = tf.add(tf.sub(tf.expandDims(x.center, -1), g.mu), tf.expandDims(x.offset, -1)); // [..., K]
