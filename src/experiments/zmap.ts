@@ -106,7 +106,7 @@ const presets: Experiment<ZmapConfig, ZmapMetrics>["presets"] = {
     bitlang: { programs: ["NEXT FLIP OUT"], maxInputLength: 1, rt: 40 },
     ratio: { programs: ["1"], maxInputLength: 2, rt: 14 },
     theorem2: { rs: [12, 24] },
-    trace: { input: [1, 0] },
+    trace: { input: [1] },
   },
   // cpu: the defaults (a few minutes on 2 cores, mostly compiling bitlang once per program).
   cpu: {},
@@ -124,6 +124,11 @@ interface MachineRow {
   rt: number;
   rs: number;
   weightCount: number;
+  /** Attention heads of the compiled model (ours: 9 + 2|Y|), and B.5.5's count 7 + 3|Y|. */
+  heads: number;
+  paperHeads: number;
+  /** Relative offsets with a nonzero T5 bias (B.5.5: only −1 and +1; ours also 0, the fallback at the sequence ends). */
+  relativeOffsets: number[];
   /** Layer-by-layer configuration mismatches and Transformer-logit mismatches, per program. */
   perProgram: {
     program: string;
@@ -203,11 +208,15 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
     const runCfg = config[key];
     const bounds = { rt: runCfg.rt, rs: runCfg.rs };
     const inputs = allInputs(runCfg.maxInputLength);
-    const row: MachineRow = { name: m.name, states: m.states, symbols: m.inputSymbols, programs: runCfg.programs.length, inputsChecked: 0, mismatches: 0, rt: bounds.rt, rs: bounds.rs, weightCount: 0, perProgram: [] };
+    const row: MachineRow = { name: m.name, states: m.states, symbols: m.inputSymbols, programs: runCfg.programs.length, inputsChecked: 0, mismatches: 0, rt: bounds.rt, rs: bounds.rs, weightCount: 0, heads: 0, paperHeads: 7 + 3 * m.outputs, relativeOffsets: [], perProgram: [] };
     for (const source of runCfg.programs) {
       const z = program(source);
       const zm = zmap(m, bounds, z, compileOptions);
       row.weightCount = Object.values(zm.compiled.values).reduce((a, v) => a + v.length, 0);
+      row.heads = zm.compiled.config.heads;
+      const W = zm.compiled.config.relWindow;
+      const rel = zm.compiled.values["attn/relBias"];
+      row.relativeOffsets = Array.from({ length: 2 * W + 1 }, (_, j) => j - W).filter((d) => Array.from({ length: row.heads }, (_, h) => rel[h * (2 * W + 1) + d + W]).some((x) => x !== 0));
       const { configs: got, logits } = compiledRun(m, zm, bounds.rs, inputs);
       const p = { program: source, programBits: z.length, inputs: inputs.length, configMismatches: 0, logitMismatches: 0, maxLogitError: 0, halted: 0, firstMismatch: undefined as string | undefined };
       inputs.forEach((x, b) => {
@@ -268,7 +277,9 @@ async function run(config: ZmapConfig, ctx: RunContext): Promise<ZmapMetrics> {
   const compiledTrace = compiledRun(tm, tzm, tb.rs, [config.trace.input]).configs[0];
   const sim = runPrefix(tm, config.trace.input, tz, tb, { trace: true });
   const lastStep = sim.trace!.length - 1;
-  const layers = compiledTrace.slice(1, Math.min(compiledTrace.length, lastStep + 3)).map((c, i) => ({
+  // up to the decoding layer after a halt; up to the last simulated step when a bound stopped the simulator
+  const end = sim.status === "halted" ? lastStep + 3 : lastStep + 2;
+  const layers = compiledTrace.slice(1, Math.min(compiledTrace.length, end)).map((c, i) => ({
     layer: i + 1,
     compiled: headPositions(c),
     simulator: headPositions(sim.trace![Math.min(i, lastStep)]),
@@ -358,8 +369,8 @@ function tables(r: ZmapResults): Record<string, Table> {
   return {
     machines: {
       title: "zmap: compiled Transformer vs Turing-machine simulator",
-      columns: ["machine", "states", "input symbols", "programs", "inputs checked", "mismatches", "R_t", "R_s", "weights"],
-      rows: r.machines.map((m) => [m.name, m.states, m.symbols, m.programs, m.inputsChecked, m.mismatches, m.rt, m.rs, m.weightCount]),
+      columns: ["machine", "states", "input symbols", "programs", "inputs checked", "mismatches", "R_t", "R_s", "weights", "heads (B.5.5: 7 + 3|Y|)", "relative offsets"],
+      rows: r.machines.map((m) => [m.name, m.states, m.symbols, m.programs, m.inputsChecked, m.mismatches, m.rt, m.rs, m.weightCount, `${m.heads} (${m.paperHeads})`, m.relativeOffsets.join(", ")]),
     },
     programs: {
       title: "zmap: per program (configuration mismatches over all layers; the Transformer's logits after the decoding layer)",
