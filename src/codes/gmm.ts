@@ -192,8 +192,8 @@ function fusedShapes(g: GmmTensors, x: SplitSample): boolean {
 }
 
 /**
- * `gmmLogPdfT` and its gradient in one host pass each, in float64; the backward pass
- * recomputes the responsibilities r_k instead of storing them. With
+ * `gmmLogPdfT` and its gradient in one host pass each, in float64; the forward pass
+ * keeps the responsibilities r_k (float32, host memory) for the backward pass. With
  * t_k = log π_k − ½(d_k²/σ_k² + log σ_k² + log 2π), d_k = (c − μ_k) + o, value = logsumexp_k t_k:
  * ∂/∂c = ∂/∂o = −Σ_k r_k d_k/σ_k², ∂/∂μ_k = r_k d_k/σ_k²,
  * ∂/∂ν_k = r_k ½(d_k²/σ_k² − 1)·sigmoid(ν_k)/softplus(ν_k), ∂/∂w_k = r_k − π_k.
@@ -263,9 +263,12 @@ const fusedGmmLogPdf = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
     return s;
   };
   const value = new Float32Array(c.length);
+  // responsibilities r_k, kept on the host (not the backend's heap) for the backward pass
+  const resp = new Float32Array(c.length * K);
   for (let e = 0; e < c.length; e++) {
     const s = terms(e);
     value[e] = top === -Infinity ? -Infinity : top + Math.log(s);
+    if (top !== -Infinity) for (let k = 0; k < K; k++) resp[e * K + k] = ex[k] / s;
   }
   const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
     const dyV = dy.dataSync() as Float32Array;
@@ -275,14 +278,12 @@ const fusedGmmLogPdf = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
     const dX = new Float32Array(c.length);
     for (let e = 0; e < c.length; e++) {
       const g = dyV[e];
-      if (g === 0) continue;
-      const s = terms(e);
-      if (top === -Infinity) continue;
+      if (g === 0 || value[e] === -Infinity) continue;
       const base = perRow ? (e % n) * K : 0;
       let dx = 0;
       for (let k = 0; k < K; k++) {
         const i = base + k;
-        const r = (g * ex[k]) / s;
+        const r = g * resp[e * K + k];
         const d = c[e] - muV[i] + o[e];
         const q = d * G.ivar[i];
         dx -= r * q;
