@@ -30,7 +30,8 @@ export { normalCdf, normalSf, normalQuantile, normalPdf } from "./codes/normal";
 export { ScheduledAdam, learningRateAt } from "./train/adam";
 export type { ScheduleOptions, AdamState } from "./train/adam";
 export { Trainer, checkTrainOptions, OBJECTIVES } from "./train/trainer";
-export type { TrainOptions, TrainProblem, TrainModel, TrainResult, CurvePoint, Objective } from "./train/trainer";
+export type { TrainOptions, TrainProblem, TrainModel, TrainResult, CurvePoint, Objective, TrainerArgs } from "./train/trainer";
+export type { ProblemSource } from "./train/gradient-workers";
 export { configHash, loadCheckpoint, saveCheckpoint } from "./train/checkpoint";
 export type { Checkpoint } from "./train/checkpoint";
 
