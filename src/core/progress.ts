@@ -38,6 +38,10 @@ export function formatMetrics(metrics: ProgressMetrics | undefined): string {
 /** A terminal progress bar (cli-progress) on stderr: label, bar, step/total, ETA, metrics. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   let bar: cliProgress.SingleBar | undefined;
+  // Off a terminal (a log file, CI) cli-progress redraws on a timer, which never fires while a
+  // synchronous training loop holds the event loop: redraw from update() instead.
+  const schedule = stream.isTTY ? 0 : 5000;
+  let lastRender = 0;
   return {
     start(label, total) {
       bar = new cliProgress.SingleBar(
@@ -52,9 +56,14 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { metrics: "" });
+      lastRender = Date.now();
     },
     update(step, metrics) {
       bar?.update(step, { metrics: formatMetrics(metrics) });
+      if (bar && schedule > 0 && Date.now() - lastRender >= schedule) {
+        lastRender = Date.now();
+        bar.render();
+      }
     },
     stop() {
       bar?.stop();
