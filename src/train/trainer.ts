@@ -258,14 +258,7 @@ export class Trainer<B extends object> {
       return { grads, parts: parts! };
     }
     const slice = this.args.problem.slice!;
-    const acc: Record<string, tf.Tensor> = {};
-    const add = (grads: Record<string, tf.Tensor>) => {
-      for (const [name, g] of Object.entries(grads)) {
-        const prev = acc[name];
-        acc[name] = prev ? tf.add(prev, g) : g;
-        if (prev) tf.dispose([prev, g]);
-      }
-    };
+    const { acc, add } = gradientSum();
     let nllBits = tf.scalar(0);
     for (let start = 0; start < size; start += micro) {
       const part = slice(batch, start, Math.min(size, start + micro));
@@ -332,14 +325,7 @@ export class Trainer<B extends object> {
       tasks,
     );
     if (m.kind === "variational") first.forEach((w) => tf.dispose(Object.values(w)));
-    const acc: Record<string, tf.Tensor> = {};
-    const add = (grads: Record<string, tf.Tensor>) => {
-      for (const [name, g] of Object.entries(grads)) {
-        const prev = acc[name];
-        acc[name] = prev ? tf.add(prev, g) : g;
-        if (prev) tf.dispose([prev, g]);
-      }
-    };
+    const { acc, add } = gradientSum();
     // the KL's gradient here while the workers compute the NLL's
     const klBits = m.kind === "variational" ? this.klGradients(step, add) : tf.scalar(0);
     let results: SampleGradient[];
@@ -462,4 +448,17 @@ export class Trainer<B extends object> {
     this.optimizer.dispose();
     this.pool?.dispose();
   }
+}
+
+/** A running sum of named gradients (micro-batches, samples, the KL's part): `add` takes ownership of its tensors. */
+function gradientSum(): { acc: Record<string, tf.Tensor>; add: (grads: Record<string, tf.Tensor>) => void } {
+  const acc: Record<string, tf.Tensor> = {};
+  const add = (grads: Record<string, tf.Tensor>) => {
+    for (const [name, g] of Object.entries(grads)) {
+      const prev = acc[name];
+      acc[name] = prev ? tf.add(prev, g) : g;
+      if (prev) tf.dispose([prev, g]);
+    }
+  };
+  return { acc, add };
 }

@@ -7,14 +7,14 @@ import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { testBackend } from "../helpers";
-import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
 import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../src/train/trainer";
 import { mlpSpecs, mlpNllBits, heNormalInit } from "../../src/nn/mlp";
 import { identityBatch, IdentityBatch } from "../../src/tasks/identity";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
 import { UsageError } from "../../src/core/errors";
-import type { ParamSpec, WeightValues } from "../../src/variational/param-tree";
+import { trainModel as model, disposeModel } from "./models";
+import { tinyConfig, tinyParityProblem } from "./worker-problem";
 
 before(testBackend);
 
@@ -34,23 +34,6 @@ const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
   evalEvery: 0,
   ...o,
 });
-
-function model(kind: "mle" | "variational", specs: ParamSpec[], means: WeightValues, components: Record<string, number> = {}): TrainModel {
-  if (kind === "mle") return { kind, point: new PointWeights(specs, means) };
-  return {
-    kind,
-    posterior: new Posterior(specs, { means, nu: -6, components }),
-    prior: new AdaptivePrior(specs, means, { grouping: "tensor", components: 2, init: sampledPriorInit(rngStream(3, "prior"), 2) }),
-  };
-}
-
-function disposeModel(m: TrainModel): void {
-  if (m.kind === "mle") m.point.dispose();
-  else {
-    m.posterior.dispose();
-    m.prior.dispose();
-  }
-}
 
 /** Asserts two named gradient sets agree to `rel` of each tensor's largest entry. */
 function assertSameGradients(a: Record<string, tf.Tensor>, b: Record<string, tf.Tensor>, rel: number, what: string): void {
@@ -107,22 +90,9 @@ test("MLP (C.2): micro-batched gradients equal the full-batch ones, MLE and vari
 });
 
 test("looped Transformer (C.1): micro-batched gradients equal the full-batch ones, with a GMM prompt posterior", () => {
-  const cfg: transformer.TransformerConfig = { ...transformer.PAPER_TRANSFORMER, dModel: 16, dHead: 8, dMlp: 32, promptTokens: 2, relWindow: 3, normScale: "learnable" };
-  const layers = 2;
-  const problem: TrainProblem<{ tokens: transformer.TokenBatch; labels: number[] }> = {
-    batch(rng, size) {
-      // mixed lengths, so slices carry padding
-      const inputs: number[][] = Array.from({ length: size }, (_, i) => Array.from({ length: 1 + (i % 5) }, () => (rng() < 0.5 ? 1 : 0)));
-      return { tokens: transformer.makeBatch(cfg, inputs), labels: inputs.map((x) => x.reduce((a, b) => a ^ b, 0)) };
-    },
-    slice: (b, s, e) => ({ tokens: transformer.sliceBatch(b.tokens, s, e), labels: b.labels.slice(s, e) }),
-    nllBits: (w, b) =>
-      tf.tidy(() => {
-        const logits = transformer.forward(cfg, w, b.tokens, { layers }).logits;
-        const y = tf.oneHot(tf.tensor1d(b.labels, "int32"), cfg.classes);
-        return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), Math.LN2) as tf.Scalar;
-      }),
-  };
+  // mixed lengths 1–5, so slices carry padding
+  const cfg = tinyConfig;
+  const problem = tinyParityProblem({ layers: 2 });
   const specs = transformer.transformerParamSpecs(cfg);
   const means = transformer.heNormalInit(cfg, rngStream(4, "init"));
   for (const kind of ["mle", "variational"] as const) {

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { disposeModel } from "./models";
 import { testBackend } from "../helpers";
 import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
 import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../src/train/trainer";
@@ -44,13 +45,6 @@ function variationalModel(seed = 1): TrainModel & { kind: "variational" } {
     posterior: new Posterior(specs, { means, nu: -10 }),
     prior: new AdaptivePrior(specs, means, { grouping: "all", components: 3, init: sampledPriorInit(rngStream(seed, "prior"), 3) }),
   };
-}
-function disposeModel(m: TrainModel): void {
-  if (m.kind === "mle") m.point.dispose();
-  else {
-    m.posterior.dispose();
-    m.prior.dispose();
-  }
 }
 const evaluate = (t: Trainer<IdentityBatch>) => {
   const m = t.args.model as TrainModel & { kind: "variational" };

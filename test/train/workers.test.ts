@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { testBackend } from "../helpers";
-import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
+import { trainModel, disposeModel } from "./models";
 import { Trainer, TrainOptions, TrainModel } from "../../src/train/trainer";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
@@ -36,24 +36,8 @@ const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
   ...o,
 });
 
-function model(kind: "mle" | "variational"): TrainModel {
-  const specs = transformer.transformerParamSpecs(tinyConfig);
-  const means = transformer.heNormalInit(tinyConfig, rngStream(4, "init"));
-  if (kind === "mle") return { kind, point: new PointWeights(specs, means) };
-  return {
-    kind,
-    posterior: new Posterior(specs, { means, nu: -6, components: { "embed/prompt": 2 } }),
-    prior: new AdaptivePrior(specs, means, { grouping: "tensor", components: 2, init: sampledPriorInit(rngStream(3, "prior"), 2) }),
-  };
-}
-
-function disposeModel(m: TrainModel): void {
-  if (m.kind === "mle") m.point.dispose();
-  else {
-    m.posterior.dispose();
-    m.prior.dispose();
-  }
-}
+const model = (kind: "mle" | "variational"): TrainModel =>
+  trainModel(kind, transformer.transformerParamSpecs(tinyConfig), transformer.heNormalInit(tinyConfig, rngStream(4, "init")), { "embed/prompt": 2 });
 
 test("worker gradients equal in-process gradients (MLE on batch slices, variational on micro-batches)", () => {
   const problem = tinyParityProblem({ layers });

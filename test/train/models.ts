@@ -1,0 +1,24 @@
+/** Train models shared by the trainer tests: point weights or a posterior with a per-tensor adaptive prior. */
+import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
+import type { TrainModel } from "../../src/train/trainer";
+import type { ParamSpec, WeightValues } from "../../src/variational/param-tree";
+import { rngStream } from "../../src/core/rng";
+
+/** MLE: point weights at `means`; variational: Gaussian posteriors (ν = −6; GMM where `components` says) and 2-component priors per tensor. */
+export function trainModel(kind: "mle" | "variational", specs: ParamSpec[], means: WeightValues, components: Record<string, number> = {}): TrainModel {
+  if (kind === "mle") return { kind, point: new PointWeights(specs, means) };
+  return {
+    kind,
+    posterior: new Posterior(specs, { means, nu: -6, components }),
+    prior: new AdaptivePrior(specs, means, { grouping: "tensor", components: 2, init: sampledPriorInit(rngStream(3, "prior"), 2) }),
+  };
+}
+
+/** Frees a model's variables. */
+export function disposeModel(m: TrainModel): void {
+  if (m.kind === "mle") m.point.dispose();
+  else {
+    m.posterior.dispose();
+    m.prior.dispose();
+  }
+}
