@@ -127,6 +127,36 @@ export function gmmLogPdfSplit(g: Gmm, center: number, offset: number): number {
 }
 const scratch = new Float64Array(8);
 
+/**
+ * The number of modes (local maxima) of a GMM density. Evaluated in log space on a grid built
+ * from the components themselves — uniform over [min μ − 6σ, max μ + 6σ] plus points every σ_k/4
+ * within ±6σ_k of each component with π_k > 0 — so spikes of any width and at any location
+ * (compiled weights sit at ±100) are found. Components that merge count once.
+ */
+export function countModes(g: Gmm): number {
+  const pi = logMixing(g.w).map(Math.exp);
+  const comps = g.mu.map((mu, k) => ({ mu, sigma: Math.sqrt(softplus(g.nu[k])), pi: pi[k] })).filter((c) => c.pi > 0);
+  if (comps.length === 0) return 0;
+  const lo = Math.min(...comps.map((c) => c.mu - 6 * c.sigma));
+  const hi = Math.max(...comps.map((c) => c.mu + 6 * c.sigma));
+  const xs: number[] = Array.from({ length: 4001 }, (_, i) => lo + ((hi - lo) * i) / 4000);
+  for (const c of comps) for (let i = -24; i <= 24; i++) xs.push(c.mu + (c.sigma * i) / 4);
+  const grid = [...new Set(xs)].sort((a, b) => a - b);
+  // runs of equal values (plateaus, near-coincident grid points) count as one point
+  const ys: number[] = [];
+  for (const x of grid) {
+    const y = gmmLogPdf(g, x);
+    if (y !== ys[ys.length - 1]) ys.push(y);
+  }
+  let modes = 0;
+  for (let i = 0; i < ys.length; i++) {
+    const left = i > 0 ? ys[i - 1] : -Infinity;
+    const right = i < ys.length - 1 ? ys[i + 1] : -Infinity;
+    if (ys[i] > left && ys[i] > right) modes++;
+  }
+  return modes;
+}
+
 /** GMM(x), the density (eq. 88). */
 export function gmmPdf(g: Gmm, x: number): number {
   return Math.exp(gmmLogPdf(g, x));

@@ -20,7 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Experiment, Results, RunContext } from "./experiment";
 import { paperReference } from "./paper-reference";
-import { Gmm, gaussian, gmm, gmmPdf, softplus } from "../codes/gmm";
+import { Gmm, countModes, gaussian, gmm, gmmPdf, softplus } from "../codes/gmm";
 import { klQuadratureBits } from "../codes/quadrature";
 import { optimalPrior } from "../codes/optimal-prior";
 import { opSeed, rngStream } from "../core/rng";
@@ -212,14 +212,6 @@ function exactKlBits(post: Posterior, prior: Gmm): number {
   let total = 0;
   for (const s of post.snapshot()) for (let i = 0; i < s.mu.length; i++) total += klQuadratureBits(gaussian(s.mu[i][0], s.sigma2[i][0]), prior);
   return total;
-}
-
-/** Number of local maxima of a GMM density on a fine grid. */
-export function countModes(g: Gmm, lo = -25, hi = 25, points = 5001): number {
-  const ys = Array.from({ length: points }, (_, i) => gmmPdf(g, lo + ((hi - lo) * i) / (points - 1)));
-  let modes = 0;
-  for (let i = 1; i < points - 1; i++) if (ys[i] > ys[i - 1] && ys[i] >= ys[i + 1] && ys[i] > 1e-12) modes++;
-  return modes;
 }
 
 /** x grid for spiky densities: uniform over the range plus dense points around every centre. */

@@ -27,9 +27,8 @@ import { CompiledProgram, compile, parityProgram } from "../alta";
 import { PAPER_TRANSFORMER, TokenBatch, TransformerConfig, disposeForward, forward, heNormalInit, makeBatch, sliceBatch, transformerParamSpecs, weightsFromValues } from "../nn/transformer";
 import * as path from "node:path";
 import { Posterior, AdaptivePrior, PointWeights, klByGroup, sampledPriorInit, PriorGrouping, PriorOptions, ParamSpec, Weights } from "../variational";
-import { Gmm, gaussian, gmm, logMixing, softplus } from "../codes/gmm";
+import { Gmm, countModes, gaussian, gmm, logMixing, softplus } from "../codes/gmm";
 import { Trainer, TrainModel, TrainOptions, TrainProblem, CurvePoint } from "../train/trainer";
-import { countModes } from "./mlp-identity";
 import { optimalPrior } from "../codes/optimal-prior";
 import { klQuadratureBits } from "../codes/quadrature";
 import { generateParitySplit, loadParitySplit, parity, paritySplits } from "../tasks/parity-data";
@@ -697,7 +696,7 @@ async function runManual(config: ParityConfig, ctx: RunContext, sets: EvalSets):
 }
 
 function summarize(group: string, g: Gmm): PriorSummary {
-  return { group, mu: [...g.mu], sigma2: g.nu.map(softplus), pi: logMixing(g.w).map(Math.exp), modes: countModes(g, -50, 50, 20001) };
+  return { group, mu: [...g.mu], sigma2: g.nu.map(softplus), pi: logMixing(g.w).map(Math.exp), modes: countModes(g) };
 }
 
 /** A training minibatch: the token layout and the parity labels. */

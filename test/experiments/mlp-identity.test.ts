@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { closeTo, testBackend } from "../helpers";
 import { runExperiment } from "../../src/experiments/runner";
-import { countModes } from "../../src/experiments/mlp-identity";
+import { countModes } from "../../src/codes/gmm";
 import { manualIdentityWeights, mlpSpecs, mlpNllBitsPerExample, mlpForward } from "../../src/nn/mlp";
 import { binaryVectors, identityAll } from "../../src/tasks/identity";
 import { gmm, gmmFromMoments } from "../../src/codes/gmm";
@@ -35,6 +35,12 @@ test("countModes counts the modes of a GMM density", () => {
   assert.equal(countModes(gmmFromMoments([-10, 0, 20], [0.01, 0.01, 0.01])), 3);
   assert.equal(countModes(gmmFromMoments([-0.1, 0, 0.1], [1, 1, 1])), 1);
   assert.equal(countModes(gmm([0], [0])), 1);
+  // compiled weights: spikes of σ² = softplus(−10) at ±100 and 0 (the parity prior) — 3 modes wherever they sit
+  const spikes = gmm([-100, 0, 100, 0], [-10, -10, -10, -10], [Math.log(0.0625), Math.log(0.875), Math.log(0.0625), -Infinity]);
+  assert.equal(countModes(spikes), 3);
+  // two components closer than their widths merge into one mode; apart by 4σ they do not
+  assert.equal(countModes(gmmFromMoments([-0.5, 0.5], [1, 1])), 1);
+  assert.equal(countModes(gmmFromMoments([-2, 2], [1, 1])), 2);
 });
 
 test("mlp-identity at smoke: results contract, Table 2 rows, B.9.3 manual KL, figures", async () => {
