@@ -1159,12 +1159,13 @@ function learnedPriorFigure(r: ParityResults): FigureSpec | null {
   const rowsN = Math.ceil(groups.length / perRow);
   groups.forEach((name, i) => {
     const ax = i === 0 ? "" : String(i + 1);
-    const series: [string, PriorSummary | undefined, string, string][] = [
-      ["random init, variational (learned)", learned.find((p) => p.group === name), "#d62728", "solid"],
-      ["manual: optimal prior (B.9.3)", manual?.find((p) => p.group === name), "#2ca02c", "dot"],
-      ["manual, trained on (learned)", manualTrained?.find((p) => p.group === name) ?? undefined, "#9467bd", "dash"],
+    // [legend label, prior, colour, dash, short name for the mode count]
+    const series: [string, PriorSummary | undefined, string, string, string][] = [
+      ["random init, variational (learned)", learned.find((p) => p.group === name), "#d62728", "solid", "random"],
+      ["manual: optimal prior (B.9.3)", manual?.find((p) => p.group === name), "#2ca02c", "dot", "manual"],
+      ["manual, trained on (learned)", manualTrained?.find((p) => p.group === name) ?? undefined, "#9467bd", "dash", "trained on"],
     ];
-    const present = series.filter((s) => s[1]) as [string, PriorSummary, string, string][];
+    const present = series.filter((s) => s[1]) as [string, PriorSummary, string, string, string][];
     const spread = Math.max(3, ...present.flatMap(([, g]) => g.mu.map((m, k) => (g.pi[k] > 1e-3 ? Math.abs(m) + 3 * Math.sqrt(g.sigma2[k]) : 0))));
     const xs = priorGrid(present.map((s) => s[1]), -spread, spread);
     for (const [label, g, color, dash] of present) {
@@ -1172,7 +1173,7 @@ function learnedPriorFigure(r: ParityResults): FigureSpec | null {
     }
     const c = i % perRow;
     const row = Math.floor(i / perRow);
-    const modes = present.map(([label, g]) => `${label.split(" ")[0]} ${g.modes}`).join(", ");
+    const modes = present.map(([, g, , , short]) => `${short} ${g.modes}`).join(", ");
     layout[`xaxis${ax}`] = { domain: [c / perRow + 0.03, (c + 1) / perRow - 0.03], anchor: `y${ax}`, title: { text: `${name} (modes: ${modes})`, font: { size: 11 } } };
     layout[`yaxis${ax}`] = { domain: [1 - (row + 1) / rowsN + 0.08, 1 - row / rowsN - 0.02], anchor: `x${ax}`, type: "log", range: [-4, 3] };
   });
