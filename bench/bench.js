@@ -91,9 +91,15 @@ function matmulGflops(m, k, n) {
 }
 
 function klThroughput(nWeights, samples) {
+  // variables that own their data (tf.variable copies; the initial tensor is freed here)
+  const own = (t) => {
+    const v = tf.variable(t);
+    t.dispose();
+    return v;
+  };
   const q = {
-    mu: tf.variable(tf.randomNormal([nWeights, 1], 0, 0.5, "float32", 3)),
-    nu: tf.variable(tf.fill([nWeights, 1], -10)),
+    mu: own(tf.randomNormal([nWeights, 1], 0, 0.5, "float32", 3)),
+    nu: own(tf.fill([nWeights, 1], -10)),
     w: tf.zeros([nWeights, 1]),
   };
   const p = kcdl.gmmToTensors(kcdl.gmmFromMoments([-1, 0, 1], [0.1, 0.1, 0.1]));
