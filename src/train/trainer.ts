@@ -434,9 +434,8 @@ export class Trainer<B extends object> {
       done++;
       if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) this.evaluate();
       if (c && c.every > 0 && this.step % c.every === 0 && this.step < o.steps) await this.saveCheckpoint();
-      if (this.step % 10 === 0 || this.step === o.steps) {
-        progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
-      }
+      // every step: the sinks throttle their own drawing (a paper-preset step takes a minute on wasm)
+      progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
     }
     if (c && resumedFrom < o.steps) await this.saveCheckpoint();
     progress.stop();
