@@ -6,6 +6,7 @@
 import { workerData, MessagePort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../core/backend";
+import { variableFrom } from "../variational/param-tree";
 import type { ProblemSource, GradientTask, SampleGradient } from "./gradient-workers";
 import type { TrainProblem } from "./trainer";
 
@@ -21,7 +22,7 @@ function run(shapes: Record<string, number[]>, weights: Record<number, Record<st
   const out = new Map<number, { nll: number; grads: Record<string, Float64Array | Float32Array> }>();
   for (const [sample, values] of Object.entries(weights)) {
     const vars: Record<string, tf.Variable> = {};
-    for (const [name, v] of Object.entries(values)) vars[name] = tf.variable(tf.tensor(v, shapes[name], "float32"), true);
+    for (const [name, v] of Object.entries(values)) vars[name] = variableFrom(tf.tensor(v, shapes[name], "float32"), true);
     const list = Object.values(vars);
     for (const task of tasks.filter((t) => t.sample === Number(sample))) {
       const { value, grads } = tf.variableGrads(() => problem.nllBits(vars, task.batch as object), list);
@@ -64,7 +65,7 @@ function run(shapes: Record<string, number[]>, weights: Record<number, Record<st
   port.on("message", (msg: { cmd: string; shapes: Record<string, number[]>; weights: Record<number, Record<string, Float32Array>>; tasks: GradientTask[] }) => {
     try {
       const results = run(msg.shapes, msg.weights, msg.tasks, problem);
-      reply({ results }, results.flatMap((r) => Object.values(r.grads).map((g) => g.buffer as ArrayBuffer)));
+      reply({ results, liveTensors: tf.memory().numTensors }, results.flatMap((r) => Object.values(r.grads).map((g) => g.buffer as ArrayBuffer)));
     } catch (err) {
       reply({ error: (err as Error).message });
     }

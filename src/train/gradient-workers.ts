@@ -65,6 +65,12 @@ export class GradientWorkers {
     return this.handles.length;
   }
 
+  /** Live tensors in each worker after its last answer (constant from call to call when nothing leaks). */
+  get liveTensors(): readonly number[] {
+    return this.live;
+  }
+  private live: number[] = [];
+
   /** Blocks until worker `h` raises its flag, then returns its message. */
   private await(h: Handle, what: string): unknown {
     if (Atomics.wait(h.flag, 0, 0, TIMEOUT_MS) === "timed-out") throw new KcdlError(`gradient worker did not ${what} within ${TIMEOUT_MS / 60000} minutes`);
@@ -101,7 +107,8 @@ export class GradientWorkers {
     this.pending = [];
     const out = new Map<number, SampleGradient>();
     for (const h of used) {
-      const reply = this.await(h, "compute a gradient") as { results: SampleGradient[] };
+      const reply = this.await(h, "compute a gradient") as { results: SampleGradient[]; liveTensors: number };
+      this.live[this.handles.indexOf(h)] = reply.liveTensors;
       for (const r of reply.results) {
         const prev = out.get(r.sample);
         if (!prev) {

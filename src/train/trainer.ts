@@ -442,6 +442,11 @@ export class Trainer<B extends object> {
     return { steps: this.step, completed: true, history: this.history, curve: this.curve, resumedFrom };
   }
 
+  /** Live tensors in each gradient worker after its last answer (null without workers): constant over steps when nothing leaks. */
+  get workerTensors(): readonly number[] | null {
+    return this.pool ? this.pool.liveTensors : null;
+  }
+
   /** Frees the optimiser state and ends the worker threads, if any. */
   dispose(): void {
     this.optimizer.dispose();

@@ -62,6 +62,14 @@ test("worker gradients equal in-process gradients (MLE on batch slices, variatio
       for (let i = 0; i < 3; i++) assert.ok(Math.abs(p[i] - q[i]) <= 1e-4 * Math.max(1, Math.abs(q[i])), `${kind}: part ${i} ${p[i]} vs ${q[i]}`);
       tf.dispose([...Object.values(got.grads), got.parts]);
       assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+      // and none inside the workers: their live tensor counts do not grow from call to call
+      const first = [...t.workerTensors!];
+      assert.equal(first.length, 2);
+      for (let call = 0; call < 2; call++) {
+        const again = t.gradients(batch, 2);
+        tf.dispose([...Object.values(again.grads), again.parts]);
+        assert.deepEqual(t.workerTensors, first, `${kind}: worker tensors after call ${call + 2}`);
+      }
       t.dispose();
     }
     tf.dispose([...Object.values(want.grads), want.parts]);
