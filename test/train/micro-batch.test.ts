@@ -13,27 +13,12 @@ import { identityBatch, IdentityBatch } from "../../src/tasks/identity";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
 import { UsageError } from "../../src/core/errors";
-import { trainModel as model, disposeModel } from "./models";
+import { trainModel as model, disposeModel, testOptions } from "./models";
 import { tinyConfig, tinyParityProblem } from "./worker-problem";
 
 before(testBackend);
 
-const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
-  objective: "variational",
-  steps: 4,
-  batchSize: 32,
-  klCoef: 1e-2,
-  weightSamples: 2,
-  klSamples: 20,
-  learningRate: 1e-2,
-  warmupSteps: 0,
-  finalLearningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  evalEvery: 0,
-  ...o,
-});
+const options = testOptions;
 
 /** Asserts two named gradient sets agree to `rel` of each tensor's largest entry. */
 function assertSameGradients(a: Record<string, tf.Tensor>, b: Record<string, tf.Tensor>, rel: number, what: string): void {

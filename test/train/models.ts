@@ -1,6 +1,6 @@
 /** Train models shared by the trainer tests: point weights or a posterior with a per-tensor adaptive prior. */
 import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
-import type { TrainModel } from "../../src/train/trainer";
+import type { TrainModel, TrainOptions } from "../../src/train/trainer";
 import type { ParamSpec, WeightValues } from "../../src/variational/param-tree";
 import { rngStream } from "../../src/core/rng";
 
@@ -21,4 +21,24 @@ export function disposeModel(m: TrainModel): void {
     m.posterior.dispose();
     m.prior.dispose();
   }
+}
+
+/** Variational training options for the small test problems (4 steps of 32, S = 2, 20 KL samples, Adam at 10⁻² → 10⁻³), with overrides. */
+export function testOptions(o: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    objective: "variational",
+    steps: 4,
+    batchSize: 32,
+    klCoef: 1e-2,
+    weightSamples: 2,
+    klSamples: 20,
+    learningRate: 1e-2,
+    warmupSteps: 0,
+    finalLearningRate: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    evalEvery: 0,
+    ...o,
+  };
 }

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { testBackend } from "../helpers";
-import { trainModel, disposeModel } from "./models";
+import { trainModel, disposeModel, testOptions } from "./models";
 import { Trainer, TrainOptions, TrainModel } from "../../src/train/trainer";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
@@ -19,22 +19,7 @@ before(testBackend);
 
 const layers = 2;
 const source = { module: path.join(__dirname, "worker-problem.js"), factory: "tinyParityProblem", args: { layers } };
-const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
-  objective: "variational",
-  steps: 3,
-  batchSize: 10,
-  klCoef: 1e-2,
-  weightSamples: 2,
-  klSamples: 10,
-  learningRate: 1e-2,
-  warmupSteps: 0,
-  finalLearningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  evalEvery: 0,
-  ...o,
-});
+const options = (o: Partial<TrainOptions> = {}): TrainOptions => testOptions({ steps: 3, batchSize: 10, klSamples: 10, ...o });
 
 const model = (kind: "mle" | "variational"): TrainModel =>
   trainModel(kind, transformer.transformerParamSpecs(tinyConfig), transformer.heNormalInit(tinyConfig, rngStream(4, "init")), { "embed/prompt": 2 });
