@@ -234,8 +234,8 @@ export function gmmLogPdfFusedT(g: GmmTensors, x: SplitSample): tf.Tensor {
   return fusedGmmLogPdf(g.mu, g.nu, g.w, x.center, x.offset);
 }
 
-/** Per-row constants of a GMM block [rows, K]: log π, π, log σ², 1/σ², ∂ log σ²/∂ν. */
-function gmmRows(mu: Float32Array, nu: Float32Array, w: Float32Array, K: number) {
+/** Per-row constants of a GMM block [rows, K]: log π, π, log σ², 1/σ², ∂ log σ²/∂ν (host passes here and in kl.ts). */
+export function gmmRows(mu: Float32Array, nu: Float32Array, w: Float32Array, K: number) {
   const rows = mu.length / K;
   const logPi = new Float64Array(rows * K);
   const pi = new Float64Array(rows * K);

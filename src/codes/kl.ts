@@ -12,6 +12,7 @@ import {
   GmmTensors,
   SplitSample,
   gmmLogPdfT,
+  gmmRows,
   logSoftplus,
   logVarianceT,
   sampleGaussianT,
@@ -107,7 +108,170 @@ export function klMonteCarloTermsT(q: GmmTensors, p: GmmTensors, opts: KlMonteCa
  */
 export function klMonteCarloBitsT(q: GmmTensors, p: GmmTensors, opts: KlMonteCarloOptions): { total: tf.Scalar; perWeight: tf.Tensor } {
   return tf.tidy(() => {
-    const perWeight = tf.mean(klMonteCarloTermsT(q, p, opts), 0);
+    const perWeight = fusedGaussianKlApplies(q, p, opts) ? klGaussianMonteCarloFusedT(q, p, opts) : tf.mean(klMonteCarloTermsT(q, p, opts), 0);
     return { total: tf.sum(perWeight) as tf.Scalar, perWeight };
   });
+}
+
+/**
+ * Whether `klMonteCarloBitsT` runs as one host pass (`klGaussianMonteCarloFusedT`): a Gaussian
+ * posterior [N, 1] with the exact entropy, a prior [K] or [N, K], on the wasm or cpu backend.
+ */
+function fusedGaussianKlApplies(q: GmmTensors, p: GmmTensors, opts: KlMonteCarloOptions): boolean {
+  const backend = tf.getBackend();
+  if ((backend !== "wasm" && backend !== "cpu") || opts.exactEntropy === false) return false;
+  if (q.mu.rank !== 2 || q.mu.shape[1] !== 1) return false;
+  const ps = p.mu.shape;
+  if (p.nu.shape.join() !== ps.join() || p.w.shape.join() !== ps.join()) return false;
+  return ps.length === 1 || (ps.length === 2 && ps[0] === q.mu.shape[0]);
+}
+
+/**
+ * The Monte-Carlo KL of Gaussian posteriors N(μ_i, σ_i²) against a GMM prior α (C.1), per weight in
+ * bits, as one host pass over the S × N samples that also forms every gradient: the same estimator as
+ * `tf.mean(klMonteCarloTermsT(q, p, opts), 0)` with exact entropy — the same ε from the same seed —
+ * in float64, without the [S, N] sample, log-density and responsibility tensors (value and
+ * gradients equal up to float rounding, tested). With x = μ_i + σ_i ε, t_k, r_k as in
+ * `gmmLogPdfFusedT` and g = ∂ log α/∂x = −Σ_k r_k (x − μ_k)/σ_k², per sample (then averaged, ÷ ln 2):
+ * term = −½(log σ_i² + log 2π + 1) − log α(x); ∂/∂μ_i = −g; ∂/∂ν_i = −½ ℓ'_i − g·ε·½σ_i ℓ'_i
+ * (ℓ' = ∂ log σ²/∂ν); prior: −r_k (x − μ_k)/σ_k², −r_k ½((x − μ_k)²/σ_k² − 1) ℓ'_k, −(r_k − π_k).
+ */
+export function klGaussianMonteCarloFusedT(q: GmmTensors, p: GmmTensors, opts: KlMonteCarloOptions): tf.Tensor {
+  if (!(opts.samples >= 1)) throw new RangeError(`KL Monte-Carlo samples must be ≥ 1, got ${opts.samples}`);
+  const n = q.mu.shape[0];
+  const S = opts.samples;
+  // the same draws as samplePosteriorT: ε of shape [S, N, 1] from this seed
+  // (not through tf.tidy: it would walk the returned array element by element looking for tensors)
+  const epsT = tf.randomNormal([S, n, 1], 0, 1, "float32", opts.seed);
+  const eps = epsT.dataSync() as Float32Array;
+  epsT.dispose();
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [qMu, qNu, pMu, pNu, pW] = args as tf.Tensor[];
+    const muQ = qMu.dataSync() as Float32Array;
+    const nuQ = qNu.dataSync() as Float32Array;
+    const K = pMu.shape[pMu.shape.length - 1];
+    const muP = pMu.dataSync() as Float32Array;
+    const G = gmmRows(muP, pNu.dataSync() as Float32Array, pW.dataSync() as Float32Array, K);
+    const perRow = G.rows > 1;
+    const value = new Float32Array(n);
+    const gMu = new Float64Array(n);
+    const gNu = new Float64Array(n);
+    // per weight and prior component: Σ_s of the prior's partials (scaled by dy_i in the backward pass)
+    const aMu = new Float64Array(n * K);
+    const aNu = new Float64Array(n * K);
+    const aW = new Float64Array(n * K);
+    const t = new Float64Array(K);
+    const ex = new Float64Array(K);
+    const dk = new Float64Array(K);
+    const inv = 1 / (S * Math.LN2);
+    // per weight: σ_i, ℓ'_i and the sums over samples of the term, g and g·ε
+    const sigma = new Float64Array(n);
+    const dLv = new Float64Array(n);
+    const sumTerm = new Float64Array(n);
+    const sumG = new Float64Array(n);
+    const sumGe = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const lv = logSoftplus(nuQ[i]);
+      sigma[i] = Math.exp(0.5 * lv);
+      dLv[i] = 1 / (1 + Math.exp(-nuQ[i])) / Math.exp(lv); // sigmoid(ν)/softplus(ν)
+      sumTerm[i] = -0.5 * (lv + LOG_2PI + 1) * S; // S × the negative entropy
+    }
+    const { logPi, ivar, logVar, dLogVar, pi } = G;
+    // ε transposed to [N, S], so that each weight's samples are contiguous
+    const epsT = new Float32Array(S * n);
+    for (let s = 0; s < S; s++) for (let i = 0; i < n; i++) epsT[i * S + s] = eps[s * n + i];
+    const accMu = new Float64Array(K);
+    const accNu = new Float64Array(K);
+    const accW = new Float64Array(K);
+    for (let i = 0; i < n; i++) {
+      const c = muQ[i];
+      const sg = sigma[i];
+      const base = perRow ? i * K : 0;
+      accMu.fill(0);
+      accNu.fill(0);
+      accW.fill(0);
+      let term = sumTerm[i];
+      let sg1 = 0;
+      let sge = 0;
+      for (let s = 0; s < S; s++) {
+        const e = epsT[i * S + s];
+        const off = sg * e;
+        let m = -Infinity;
+        let km = 0;
+        for (let k = 0; k < K; k++) {
+          const jj = base + k;
+          const d = c - muP[jj] + off;
+          dk[k] = d;
+          const tk = logPi[jj] - 0.5 * (d * d * ivar[jj] + logVar[jj] + LOG_2PI);
+          t[k] = tk;
+          if (tk > m) {
+            m = tk;
+            km = k;
+          }
+        }
+        if (m === -Infinity) {
+          term = Infinity;
+          continue;
+        }
+        let z = 0;
+        for (let k = 0; k < K; k++) z += ex[k] = k === km ? 1 : Math.exp(t[k] - m);
+        term -= m + Math.log(z);
+        let g = 0;
+        for (let k = 0; k < K; k++) {
+          const jj = base + k;
+          const r = ex[k] / z;
+          const qd = dk[k] * ivar[jj];
+          g -= r * qd;
+          accMu[k] -= r * qd;
+          accNu[k] -= r * 0.5 * (dk[k] * qd - 1) * dLogVar[jj];
+          accW[k] -= r - pi[jj];
+        }
+        sg1 += g;
+        sge += g * e;
+      }
+      sumTerm[i] = term;
+      sumG[i] = sg1;
+      sumGe[i] = sge;
+      for (let k = 0; k < K; k++) {
+        aMu[i * K + k] = accMu[k];
+        aNu[i * K + k] = accNu[k];
+        aW[i * K + k] = accW[k];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      value[i] = sumTerm[i] * inv;
+      gMu[i] = -sumG[i] * inv;
+      gNu[i] = (-0.5 * dLv[i] * S - sumGe[i] * 0.5 * sigma[i] * dLv[i]) * inv;
+    }
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const dyV = dy.dataSync() as Float32Array;
+      const dMu = new Float32Array(n);
+      const dNu = new Float32Array(n);
+      const pRows = G.rows * K;
+      const dPMu = new Float64Array(pRows);
+      const dPNu = new Float64Array(pRows);
+      const dPW = new Float64Array(pRows);
+      for (let i = 0; i < n; i++) {
+        const g = dyV[i];
+        if (g === 0) continue;
+        dMu[i] = g * gMu[i];
+        dNu[i] = g * gNu[i];
+        const base = perRow ? i * K : 0;
+        for (let k = 0; k < K; k++) {
+          dPMu[base + k] += g * aMu[i * K + k] * inv;
+          dPNu[base + k] += g * aNu[i * K + k] * inv;
+          dPW[base + k] += g * aW[i * K + k] * inv;
+        }
+      }
+      return [
+        tf.tensor(dMu, qMu.shape),
+        tf.tensor(dNu, qNu.shape),
+        tf.tensor(Float32Array.from(dPMu), pMu.shape),
+        tf.tensor(Float32Array.from(dPNu), pNu.shape),
+        tf.tensor(Float32Array.from(dPW), pW.shape),
+      ];
+    };
+    return { value: tf.tensor(value, [n]), gradFunc };
+  }) as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor) => tf.Tensor;
+  return op(q.mu, q.nu, p.mu, p.nu, p.w);
 }
