@@ -221,7 +221,7 @@ const presets: Experiment<ParityConfig, ParityMetrics>["presets"] = {
     sweep: { attentionScales: [2, 20], paramScales: [1, 100], lengths: [4], perLength: 2 },
     train: { steps: 3, manualSteps: 2, batchSize: 8, warmupSteps: 1, klSamples: 4, evalEvery: 2, evalExamples: 8, checkpointEvery: 0, microBatch: 4 },
   },
-  // cpu: all four rows in about 21 minutes on 2 cores (wasm, one thread; measured 1,283 s). Scaled from C.1, each for speed:
+  // cpu: all four rows in about 14 minutes on 2 cores (wasm, one thread; measured 817 s). Scaled from C.1, each for speed:
   // - data: train lengths 1–4, OOD 5–8 (C.1: 1–20 / 21–40), 100,000 training examples as in C.1;
   // - model: d_model 32 (2 heads of 16), MLP 128, 2 prompt tokens, 9 layers = 2·4 + 1, the fewest the
   //   sequential solution needs for length 8 (C.1: 128, 512, 20, 42);
