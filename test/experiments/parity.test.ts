@@ -146,3 +146,26 @@ test("parity config errors name the problem", async () => {
   await assert.rejects(parityExperiment.run(bad({ rows: ["manual"], model: { layers: 4 } }), ctx), /layers ≥ 2·trainMaxLen \+ 1 = 5/);
   await assert.rejects(parityExperiment.run(bad({ rows: ["random/mle"], train: { qkInit: "xavier" } }), ctx), /qkInit must be "scaled" or "he"/);
 });
+
+test("train.workers: the rows trained with gradient worker threads equal in-process training up to float rounding", async () => {
+  await testBackend();
+  const run = async (workers: number) => {
+    const config = resolveConfig<typeof defaults>(defaults, parityExperiment.presets.smoke, {
+      rows: ["random/mle", "random/variational", "manual/variational"],
+      train: { steps: 3, manualSteps: 2, evalEvery: 0, workers },
+    });
+    const backend = { name: tf.getBackend(), provider: "", skipped: [] };
+    return parityExperiment.run(config, { seed: 5, backend, progress: silentProgress });
+  };
+  const [a, b] = [await run(0), await run(2)];
+  for (const [x, y] of a.rows.map((r, i) => [r, b.rows[i]] as const)) {
+    assert.equal(x.key, y.key);
+    for (const k of ["klBits", "trainNllBits"] as const) {
+      if (x[k] === null) assert.equal(y[k], null);
+      else assert.ok(Math.abs(x[k]! - y[k]!) <= 1e-3 * Math.max(1, Math.abs(x[k]!)), `${x.key} ${k}: ${x[k]} vs ${y[k]}`);
+    }
+    assert.equal(x.trainAcc, y.trainAcc, `${x.key} trainAcc`);
+    assert.equal(x.oodAcc, y.oodAcc, `${x.key} oodAcc`);
+  }
+  await assert.rejects(run(-1), /train\.workers must be an integer ≥ 0/);
+});
