@@ -128,6 +128,32 @@ export function gmmLogPdfSplit(g: Gmm, center: number, offset: number): number {
 const scratch = new Float64Array(8);
 
 /**
+ * x values for evaluating spiky densities (GMMs with narrow components): `points` uniform points
+ * over [lo, hi] plus, around every centre, the points μ + σ·i/`perSigma` for |i| ≤ `reach`·`perSigma`
+ * (within ±`reach` σ), sorted and unique. `dedupe` maps centres to keys; a repeated key adds no points
+ * (for many near-equal centres).
+ */
+export function densityGrid(
+  centres: readonly { mu: number; sigma: number }[],
+  lo: number,
+  hi: number,
+  o: { points: number; reach: number; perSigma: number; dedupe?: (c: { mu: number; sigma: number }) => string },
+): number[] {
+  const xs = Array.from({ length: o.points }, (_, i) => lo + ((hi - lo) * i) / (o.points - 1));
+  const seen = new Set<string>();
+  const n = Math.round(o.reach * o.perSigma);
+  for (const c of centres) {
+    if (o.dedupe) {
+      const key = o.dedupe(c);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    for (let i = -n; i <= n; i++) xs.push(c.mu + (c.sigma * i) / o.perSigma);
+  }
+  return [...new Set(xs.filter((x) => x >= lo && x <= hi))].sort((a, b) => a - b);
+}
+
+/**
  * The number of modes (local maxima) of a GMM density. Evaluated in log space on a grid built
  * from the components themselves — uniform over [min μ − 6σ, max μ + 6σ] plus points every σ_k/4
  * within ±6σ_k of each component with π_k > 0 — so spikes of any width and at any location
@@ -139,9 +165,7 @@ export function countModes(g: Gmm): number {
   if (comps.length === 0) return 0;
   const lo = Math.min(...comps.map((c) => c.mu - 6 * c.sigma));
   const hi = Math.max(...comps.map((c) => c.mu + 6 * c.sigma));
-  const xs: number[] = Array.from({ length: 4001 }, (_, i) => lo + ((hi - lo) * i) / 4000);
-  for (const c of comps) for (let i = -24; i <= 24; i++) xs.push(c.mu + (c.sigma * i) / 4);
-  const grid = [...new Set(xs)].sort((a, b) => a - b);
+  const grid = densityGrid(comps, lo, hi, { points: 4001, reach: 6, perSigma: 4 });
   // runs of equal values (plateaus, near-coincident grid points) count as one point
   const ys: number[] = [];
   for (const x of grid) {

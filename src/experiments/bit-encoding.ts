@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Experiment, Results, RunContext } from "./experiment";
-import { Gmm, gaussian, gmmPdf, gmmToTensors, disposeGmm, inverseSoftplus, softplus } from "../codes/gmm";
+import { Gmm, densityGrid, gaussian, gmmPdf, gmmToTensors, disposeGmm, inverseSoftplus, softplus } from "../codes/gmm";
 import { klMonteCarloTermsT } from "../codes/kl";
 import { klQuadratureBits } from "../codes/quadrature";
 import {
@@ -280,13 +280,6 @@ function frontierCrossing(bits: number): number {
 
 type BitResults = Results<BitEncodingConfig, BitEncodingMetrics>;
 
-/** x values for density plots: a uniform grid plus dense points around every component mean. */
-function densityGrid(centres: { mu: number; sigma: number }[], lo = -3, hi = 3): number[] {
-  const xs = Array.from({ length: 601 }, (_, i) => lo + ((hi - lo) * i) / 600);
-  for (const { mu, sigma } of centres) for (let i = -60; i <= 60; i++) xs.push(mu + (sigma * i) / 10);
-  return [...new Set(xs.filter((x) => x >= lo && x <= hi))].sort((a, b) => a - b);
-}
-
 function figure7(r: BitResults): FigureSpec {
   const p = r.config.figure7PCorrect;
   const panels: { name: string; prior: Gmm; point: FrontierPoint; axis: string }[] = [
@@ -297,7 +290,7 @@ function figure7(r: BitResults): FigureSpec {
   panels.forEach(({ prior, point, axis }, i) => {
     const sigma = Math.sqrt(point.sigma2);
     const centres = [...prior.mu.map((mu, k) => ({ mu, sigma: Math.sqrt(softplus(prior.nu[k])) })), { mu: point.mu, sigma }, { mu: -point.mu, sigma }];
-    const xs = densityGrid(centres);
+    const xs = densityGrid(centres, -3, 3, { points: 601, reach: 6, perSigma: 10 });
     const curve = (name: string, g: Gmm, color: string, dash?: string) => ({
       type: "scatter",
       mode: "lines",

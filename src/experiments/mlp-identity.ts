@@ -20,7 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Experiment, Results, RunContext } from "./experiment";
 import { paperReference } from "./paper-reference";
-import { Gmm, countModes, gaussian, gmm, gmmPdf, softplus } from "../codes/gmm";
+import { Gmm, countModes, densityGrid, gaussian, gmm, gmmPdf, softplus } from "../codes/gmm";
 import { klQuadratureBits } from "../codes/quadrature";
 import { optimalPrior } from "../codes/optimal-prior";
 import { opSeed, rngStream } from "../core/rng";
@@ -214,26 +214,13 @@ function exactKlBits(post: Posterior, prior: Gmm): number {
   return total;
 }
 
-/** x grid for spiky densities: uniform over the range plus dense points around every centre. */
-function densityGrid(centres: { mu: number; sigma: number }[], lo: number, hi: number): number[] {
-  const xs = Array.from({ length: 801 }, (_, i) => lo + ((hi - lo) * i) / 800);
-  const seen = new Set<string>();
-  for (const { mu, sigma } of centres) {
-    const key = `${mu.toPrecision(4)}/${sigma.toPrecision(2)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    for (let i = -8; i <= 8; i++) xs.push(mu + (sigma * i) / 2);
-  }
-  return [...new Set(xs.filter((x) => x >= lo && x <= hi))].sort((a, b) => a - b);
-}
-
 /** Prior density and aggregated posterior (equal-weight mixture of the per-weight Gaussians) on a grid. */
 function densityCurve(post: Posterior, prior: Gmm): DensityCurve {
   const ws = post.snapshot().flatMap((s) => s.mu.map((m, i) => ({ mu: m[0], sigma: Math.sqrt(s.sigma2[i][0]) })));
   const pc = prior.mu.map((mu, k) => ({ mu, sigma: Math.sqrt(softplus(prior.nu[k])) }));
   const lo = Math.min(-12, ...ws.map((w) => w.mu - 1)) ;
   const hi = Math.max(22, ...ws.map((w) => w.mu + 1));
-  const xs = densityGrid([...ws, ...pc], lo, hi);
+  const xs = densityGrid([...ws, ...pc], lo, hi, { points: 801, reach: 4, perSigma: 2, dedupe: (c) => `${c.mu.toPrecision(4)}/${c.sigma.toPrecision(2)}` });
   const agg = gmm(
     ws.map((w) => w.mu),
     ws.map((w) => Math.log(Math.expm1(w.sigma * w.sigma))),

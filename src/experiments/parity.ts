@@ -27,7 +27,7 @@ import { CompiledProgram, compile, parityProgram } from "../alta";
 import { PAPER_TRANSFORMER, TokenBatch, TransformerConfig, disposeForward, forward, heNormalInit, makeBatch, sliceBatch, transformerParamSpecs, weightsFromValues } from "../nn/transformer";
 import * as path from "node:path";
 import { Posterior, AdaptivePrior, PointWeights, klByGroup, sampledPriorInit, PriorGrouping, PriorOptions, ParamSpec, Weights } from "../variational";
-import { Gmm, countModes, gaussian, gmm, logMixing, softplus } from "../codes/gmm";
+import { Gmm, countModes, densityGrid, gaussian, gmm, logMixing, softplus } from "../codes/gmm";
 import { Trainer, TrainModel, TrainOptions, TrainProblem, CurvePoint } from "../train/trainer";
 import { optimalPrior } from "../codes/optimal-prior";
 import { klQuadratureBits } from "../codes/quadrature";
@@ -1157,9 +1157,8 @@ function summaryPdf(g: PriorSummary, x: number): number {
 
 /** x grid: uniform over [lo, hi] plus dense points around every component, so narrow spikes show. */
 function priorGrid(gs: PriorSummary[], lo: number, hi: number): number[] {
-  const xs = Array.from({ length: 601 }, (_, i) => lo + ((hi - lo) * i) / 600);
-  for (const g of gs) g.mu.forEach((m, k) => { if (g.pi[k] > 1e-6) for (let i = -6; i <= 6; i++) xs.push(m + (Math.sqrt(g.sigma2[k]) * i) / 2); });
-  return [...new Set(xs.filter((x) => x >= lo && x <= hi))].sort((a, b) => a - b);
+  const centres = gs.flatMap((g) => g.mu.flatMap((mu, k) => (g.pi[k] > 1e-6 ? [{ mu, sigma: Math.sqrt(g.sigma2[k]) }] : [])));
+  return densityGrid(centres, lo, hi, { points: 601, reach: 3, perSigma: 2 });
 }
 
 /** The learned prior of the random-init variational model beside the manual solution's (optimal, B.9.3), per tensor. */
