@@ -62,6 +62,11 @@ export interface KlMonteCarloOptions {
   exactEntropy?: boolean;
 }
 
+/** The standard-normal draws ε [S, N, K] behind `samplePosteriorT` (and the fused Gaussian KL, which must see the same ones). */
+function posteriorEpsT(samples: number, n: number, k: number, seed: number): tf.Tensor {
+  return tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
+}
+
 /**
  * Draws S reparameterised samples from a posterior β over N weights: β's tensors are
  * [N, K] (K = 1: Gaussian, reparameterisation trick; K > 1: GMM, straight-through
@@ -70,7 +75,7 @@ export interface KlMonteCarloOptions {
 export function samplePosteriorT(q: GmmTensors, samples: number, seed: number, temperature = 0.1): SplitSample {
   const [n, k] = q.mu.shape as [number, number];
   return tf.tidy(() => {
-    const eps = tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
+    const eps = posteriorEpsT(samples, n, k, seed);
     if (k === 1) {
       const s = sampleGaussianT(tf.squeeze(q.mu, [1]), tf.squeeze(q.nu, [1]), tf.squeeze(eps, [2]));
       return { center: tf.mul(tf.onesLike(s.offset), s.center), offset: s.offset };
@@ -140,9 +145,8 @@ export function klGaussianMonteCarloFusedT(q: GmmTensors, p: GmmTensors, opts: K
   if (!(opts.samples >= 1)) throw new RangeError(`KL Monte-Carlo samples must be ≥ 1, got ${opts.samples}`);
   const n = q.mu.shape[0];
   const S = opts.samples;
-  // the same draws as samplePosteriorT: ε of shape [S, N, 1] from this seed
   // (not through tf.tidy: it would walk the returned array element by element looking for tensors)
-  const epsT = tf.randomNormal([S, n, 1], 0, 1, "float32", opts.seed);
+  const epsT = posteriorEpsT(S, n, 1, opts.seed);
   const eps = epsT.dataSync() as Float32Array;
   epsT.dispose();
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
