@@ -18,7 +18,7 @@ if (!a || !b) {
   process.exit(2);
 }
 const HEADER = new Set(["startedAt", "durationS", "kcdlVersion", "preset", "overrides", "config", "timings"]);
-const CLOCK = /seconds$|persecond|rss|^wallS$/i;
+const CLOCK = /seconds$|persecond|perstep$|rss|^wallS$/i;
 const skip = (key, depth) => (depth === 0 && HEADER.has(key)) || CLOCK.test(key) || (extra && extra.test(key));
 
 const diffs = [];
