@@ -5,7 +5,8 @@
  * m_i with mixing coefficient π_i = c_i / N, and zero weight on the other K − M
  * components. The group's KL is then N·H(p) bits, p_i = c_i / N.
  */
-import { Gmm, gmm } from "./gmm";
+import { Gmm, gaussian, gmm } from "./gmm";
+import { klQuadratureBits } from "./quadrature";
 import { UsageError } from "../core/errors";
 
 /** The quantisation of a weight group: unique values and their counts. */
@@ -77,4 +78,33 @@ export function optimalPrior(weights: ArrayLike<number>, opts: OptimalPriorOptio
   const w = [...histogram.counts.map((c) => Math.log(c / histogram.n)), ...Array(k - m).fill(-1e9)];
   const h = entropyBits(histogram.counts);
   return { prior: gmm(mu, Array(k).fill(nu), w), histogram, klBits: histogram.n * h, entropyBits: h };
+}
+
+/** One group's KL under its optimal prior at a finite posterior ν (`optimalPriorKl`). */
+export interface OptimalPriorKl {
+  group: string;
+  size: number;
+  /** Distinct weight values M. */
+  distinct: number;
+  /** Exact KL in bits of the Gaussian posteriors N(w_i, softplus ν) against the prior below. */
+  klBits: number;
+  /** N·H(p): the ν → −∞ limit (B.9.3). */
+  entropyBits: number;
+  /** The optimal prior with every component at ν. */
+  prior: Gmm;
+}
+
+/**
+ * Exact KL (bits) of Gaussian posteriors N(w_i, softplus ν) at the compiled
+ * weights against each group's optimal prior (B.9.3 with the posterior's
+ * variance): computed by quadrature once per distinct value, times its count.
+ */
+export function optimalPriorKl(groups: readonly { group: string; weights: number[] }[], nu: number): OptimalPriorKl[] {
+  const sigma2 = Math.log1p(Math.exp(nu));
+  return groups.map(({ group, weights }) => {
+    const opt = optimalPrior(weights);
+    const prior = gmm(opt.prior.mu, opt.prior.mu.map(() => nu), opt.prior.w);
+    const klBits = opt.histogram.values.reduce((a, v, i) => a + opt.histogram.counts[i] * klQuadratureBits(gaussian(v, sigma2), prior), 0);
+    return { group, size: weights.length, distinct: opt.histogram.values.length, klBits, entropyBits: opt.klBits, prior };
+  });
 }

@@ -25,6 +25,17 @@ export interface PriorGroup {
   size: number;
 }
 
+/** Weight groups of a parameter tree under a prior grouping as the adaptive prior lays them (the same group names). */
+export function weightGroups(specs: readonly ParamSpec[], values: WeightValues, grouping: PriorGrouping): { group: string; weights: number[] }[] {
+  if (grouping === "all") return [{ group: "all", weights: specs.flatMap((s) => Array.from(values[s.name])) }];
+  return specs.flatMap((s) => {
+    const v = Array.from(values[s.name]);
+    if (grouping === "tensor" || s.shape.length < 2) return [{ group: s.name, weights: v }];
+    const c = s.shape[s.shape.length - 1];
+    return Array.from({ length: c }, (_, j) => ({ group: `${s.name}[:, ${j}]`, weights: v.filter((_, i) => i % c === j) }));
+  });
+}
+
 /** How the prior is laid over the parameter tree, and its initial GMMs. */
 export interface PriorOptions {
   /** Grouping for every tensor not named in `groupingFor` (C.2: "all"). */

@@ -27,11 +27,11 @@ import { paperReference } from "../../lab/paper-reference";
 import { CompiledProgram, compile, parityProgram } from "../../alta";
 import { PAPER_TRANSFORMER, TokenBatch, TransformerConfig, disposeForward, forward, heNormalInit, makeBatch, sliceBatch, transformerParamSpecs, weightsFromValues } from "../../nn/transformer";
 import * as path from "node:path";
-import { Posterior, AdaptivePrior, klByGroup, sampledPriorInit, PriorGrouping, PriorOptions } from "../../variational";
+import { Posterior, AdaptivePrior, klByGroup, sampledPriorInit, weightGroups, PriorGrouping, PriorOptions } from "../../variational";
 import { PointWeights, ParamSpec, Weights } from "../../nn/param-tree";
 import { Gmm, countModes, densityGrid, gaussian, gmm, logMixing, softplus } from "../../codes/gmm";
 import { Trainer, TrainModel, TrainOptions, TrainProblem, CurvePoint } from "../../train/trainer";
-import { optimalPrior } from "../../codes/optimal-prior";
+import { optimalPrior, optimalPriorKl } from "../../codes/optimal-prior";
 import { klQuadratureBits } from "../../codes/quadrature";
 import { generateParitySplit, loadParitySplit, parity, paritySplits } from "../../tasks/parity-data";
 import { opSeed, rngStream } from "../../core/rng";
@@ -458,32 +458,6 @@ function score(cfg: TransformerConfig, layers: number, inputs: number[][], batch
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const acc = (s: Scored) => mean(s.correct.map(Number));
-
-/** Weight groups of a parameter tree under a prior grouping (as `variational/prior.ts` lays them). */
-export function weightGroups(specs: ParamSpec[], values: Record<string, ArrayLike<number>>, grouping: PriorGrouping): { group: string; weights: number[] }[] {
-  if (grouping === "all") return [{ group: "all", weights: specs.flatMap((s) => Array.from(values[s.name])) }];
-  return specs.flatMap((s) => {
-    const v = Array.from(values[s.name]);
-    if (grouping === "tensor" || s.shape.length < 2) return [{ group: s.name, weights: v }];
-    const c = s.shape[s.shape.length - 1];
-    return Array.from({ length: c }, (_, j) => ({ group: `${s.name}[:, ${j}]`, weights: v.filter((_, i) => i % c === j) }));
-  });
-}
-
-/**
- * Exact KL (bits) of Gaussian posteriors N(w_i, softplus ν) at the compiled
- * weights against each group's optimal prior (B.9.3 with the posterior's
- * variance): computed by quadrature once per distinct value, times its count.
- */
-export function optimalPriorKl(groups: { group: string; weights: number[] }[], nu: number) {
-  const sigma2 = Math.log1p(Math.exp(nu));
-  return groups.map(({ group, weights }) => {
-    const opt = optimalPrior(weights);
-    const prior = gmm(opt.prior.mu, opt.prior.mu.map(() => nu), opt.prior.w);
-    const klBits = opt.histogram.values.reduce((a, v, i) => a + opt.histogram.counts[i] * klQuadratureBits(gaussian(v, sigma2), prior), 0);
-    return { group, size: weights.length, distinct: opt.histogram.values.length, klBits, entropyBits: opt.klBits, prior };
-  });
-}
 
 function sampler(cfg: TransformerConfig, post: Posterior, seed: number) {
   return (b: number) => ({ w: post.sample(seed + b), owned: true });
