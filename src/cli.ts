@@ -14,7 +14,7 @@ import * as path from "node:path";
 import "./experiments"; // registers the paper's experiments
 import { experiments, getExperiment } from "./lab/registry";
 import { PRESETS } from "./lab/experiment";
-import { loadResults, render, runExperiments } from "./lab/runner";
+import { interruptedRender, loadResults, render, runExperiments } from "./lab/runner";
 import { formatConfig } from "./lab/describe";
 import { updateReadme } from "./lab/readme";
 import { BACKENDS } from "./core/backend";
@@ -55,21 +55,21 @@ function program(): Command {
     .description("run experiments and write results.json, figures, tables and claims to <out>/<experiment>/")
     .argument("<experiments...>", `experiment names, or 'all' (${names().join(", ")})`)
     .addOption(new Option("--preset <name>", "configuration preset").choices(PRESETS).default("cpu"))
-    .option("--seed <n>", "run seed; fixes every random stream", "1")
-    .option("--out <dir>", "output root", "figures")
+    .option("--seed <n>", "run seed, a decimal integer; fixes every random stream", "1")
+    .option("--out <dir>", "output root: results go to <dir>/<experiment>/ (default: figures/ for the cpu preset at seed 1 without --set, else runs/<experiment>/<preset>-seed<N>/)")
     .addOption(new Option("--backend <name>", "tfjs backend").choices(BACKENDS).default("auto"))
     .option("--set <key=value>", "override a config key, e.g. --set train.klCoef=1e-4 (repeatable; `kcdl config <experiment>` lists the keys)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--no-images", "skip PNG/SVG export through headless Chromium")
     .option("--resume", "continue interrupted training from <out>/<experiment>/checkpoints/ (same preset, seed and settings)")
     .option("--readme <file>", "afterwards, regenerate the Results section of this README from <out>")
-    .action(async (selected: string[], o: { preset: string; seed: string; out: string; backend: string; set: string[]; images: boolean; resume?: boolean; readme?: string }) => {
-      const seed = Number(o.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed expects a non-negative integer, got '${o.seed}'`);
+    .action(async (selected: string[], o: { preset: string; seed: string; out?: string; backend: string; set: string[]; images: boolean; resume?: boolean; readme?: string }) => {
+      const seed = parseSeed(o.seed);
       const list = selected.includes("all") ? names() : selected.map((n) => getExperiment(n).name);
       try {
-        await runExperiments(list, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides: parseSettings(o.set), progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
-        process.stderr.write(`index: ${writeIndex(o.out)}\n`);
-        if (o.readme) process.stderr.write(`${o.readme}: results section ${updateReadme(o.readme, o.out) ? "rewritten" : "unchanged"}\n`);
+        const outputs = await runExperiments(list, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides: parseSettings(o.set), progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
+        const roots = new Set(outputs.map((r) => path.dirname(path.dirname(r.files[0]))));
+        for (const root of roots) process.stderr.write(`index: ${writeIndex(root)}\n`);
+        if (o.readme) process.stderr.write(`${o.readme}: results section ${updateReadme(o.readme, o.out ?? "figures") ? "rewritten" : "unchanged"}\n`);
       } finally {
         await closeSharedRenderer();
       }
@@ -84,9 +84,12 @@ function program(): Command {
     .option("--readme <file>", "also regenerate the Results section of this README from <out>")
     .action(async (selected: string[], o: { out: string; images: boolean; readme?: string }) => {
       const list = selected.includes("all") ? names().filter((n) => fs.existsSync(path.join(o.out, n, "results.json"))) : selected.map((n) => getExperiment(n).name);
+      if (!list.length) throw new UsageError(`no results under ${o.out}/ (no <experiment>/results.json); run \`npx kcdl run <experiment> --out ${o.out}\` first`);
       try {
         for (const name of list) {
-          const files = await render(getExperiment(name), loadResults(name, o.out), path.join(o.out, name), o.images);
+          const results = loadResults(name, o.out);
+          if (interruptedRender(name, o.out)) process.stderr.write(`${name}: completing the render an interrupted run left unfinished\n`);
+          const files = await render(getExperiment(name), results, path.join(o.out, name), o.images);
           process.stderr.write(`${name}: ${files.length} files re-drawn\n`);
         }
         process.stderr.write(`index: ${writeIndex(o.out)}\n`);
@@ -96,6 +99,13 @@ function program(): Command {
       }
     });
   return cmd;
+}
+
+/** `--seed`: a decimal integer in [0, 2^53), nothing else ("", "0x10" and "1e3" are refused). */
+export function parseSeed(raw: string): number {
+  const seed = Number(raw);
+  if (!/^(0|[1-9][0-9]*)$/.test(raw) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed expects a decimal integer from 0 to ${Number.MAX_SAFE_INTEGER}, got '${raw}'`);
+  return seed;
 }
 
 /** Runs the CLI with `argv` (process.argv form); resolves to the exit status. */

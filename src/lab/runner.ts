@@ -12,6 +12,7 @@ import { AnyExperiment, PRESETS, Preset } from "./experiment";
 import { getExperiment } from "./registry";
 import { fieldAt, overrideKeys, resolveSchema, valueAt } from "./schema";
 import { claimsTable } from "./claims";
+import { isIncomplete, lockDir, markComplete, markIncomplete, runDir } from "./output";
 import { BackendInfo, initBackend } from "../core/backend";
 import { KcdlError, UsageError, assertChoice } from "../core/errors";
 import { kcdlVersion, writeJsonAtomic } from "../core/io";
@@ -25,7 +26,11 @@ export interface RunOptions {
   preset?: string;
   /** Run seed (default 1). */
   seed?: number;
-  /** Output root; results go to `<out>/<experiment>/` (default "figures"). Null: write nothing. */
+  /**
+   * Output root: results go to `<out>/<experiment>/`. Default: `figures/<experiment>/` for the cpu
+   * preset at seed 1 without overrides, else `runs/<experiment>/<preset>-seed<N>[-<hash>]/`
+   * (lab/output.ts). Null: write nothing.
+   */
   out?: string | null;
   /** tfjs backend: auto | tensorflow | wasm | cpu (default auto). */
   backend?: string;
@@ -50,11 +55,12 @@ export interface RunOutput {
   backend: BackendInfo;
 }
 
-/** One checked run: the experiment, its resolved config and the overrides it takes. */
+/** One checked run: the experiment, its resolved config, the overrides it takes, and its folder (null: none). */
 export interface PlannedRun {
   experiment: AnyExperiment;
   config: object;
   overrides: object;
+  dir: string | null;
 }
 
 /** The part of `overrides` whose keys `exp` has (dotted paths). */
@@ -82,7 +88,7 @@ export function resolveExperimentConfig(exp: AnyExperiment, preset: string, over
  * Checks every run before any starts: unknown experiments, a key no selected
  * experiment has (a single experiment must have every key), bad values.
  */
-export function planRuns(names: readonly (string | AnyExperiment)[], preset: string, overrides: object = {}): PlannedRun[] {
+export function planRuns(names: readonly (string | AnyExperiment)[], preset: string, overrides: object = {}, where: { out?: string | null; seed?: number } = {}): PlannedRun[] {
   const exps = names.map((n) => (typeof n === "string" ? getExperiment(n) : n));
   const keys = overrideKeys(overrides);
   if (exps.length > 1) {
@@ -94,7 +100,9 @@ export function planRuns(names: readonly (string | AnyExperiment)[], preset: str
   }
   return exps.map((experiment) => {
     const own = exps.length > 1 ? overridesFor(experiment, overrides) : overrides;
-    return { experiment, overrides: own, config: resolveExperimentConfig(experiment, preset, own) };
+    const config = resolveExperimentConfig(experiment, preset, own);
+    const dir = where.out === null ? null : runDir(experiment.name, { out: where.out, preset, seed: where.seed ?? 1, overrides: own });
+    return { experiment, overrides: own, config, dir };
   });
 }
 
@@ -106,7 +114,7 @@ export function checkOutputFolder(out: string): void {
     fs.writeFileSync(probe, "");
     fs.rmSync(probe);
   } catch (err) {
-    throw new UsageError(`--out '${out}' is not a writable folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pick another with --out DIR`);
+    throw new UsageError(`cannot write to ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pick another output root with --out DIR`);
   }
 }
 
@@ -115,24 +123,36 @@ export async function runExperiment(name: string | AnyExperiment, opts: RunOptio
   return (await runExperiments([name], opts))[0];
 }
 
-/** Checks every run up front (`planRuns`, the output folder, the backend), then runs them in order. */
+/**
+ * Checks every run up front (`planRuns`, each output folder is writable and not being
+ * written by another run — its lock is taken here —, the backend), then runs them in order.
+ */
 export async function runExperiments(names: readonly (string | AnyExperiment)[], opts: RunOptions = {}): Promise<RunOutput[]> {
   const preset = (opts.preset ?? "cpu") as Preset;
   const seed = opts.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
-  const plans = planRuns(names, preset, opts.overrides);
-  if (opts.out !== null) checkOutputFolder(opts.out ?? "figures");
-  const backend = await initBackend(opts.backend ?? "auto");
-  const outputs: RunOutput[] = [];
-  for (const plan of plans) outputs.push(await runPlanned(plan, preset, seed, backend, opts));
-  return outputs;
+  const plans = planRuns(names, preset, opts.overrides, { out: opts.out, seed });
+  const releases: (() => void)[] = [];
+  try {
+    for (const p of plans) {
+      if (p.dir === null) continue;
+      checkOutputFolder(p.dir);
+      releases.push(lockDir(p.dir));
+    }
+    const backend = await initBackend(opts.backend ?? "auto");
+    const outputs: RunOutput[] = [];
+    for (const plan of plans) outputs.push(await runPlanned(plan, preset, seed, backend, opts));
+    return outputs;
+  } finally {
+    for (const release of releases) release();
+  }
 }
 
-async function runPlanned({ experiment: exp, config, overrides }: PlannedRun, preset: Preset, seed: number, backend: BackendInfo, opts: RunOptions): Promise<RunOutput> {
+async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRun, preset: Preset, seed: number, backend: BackendInfo, opts: RunOptions): Promise<RunOutput> {
   const progress = opts.progress ?? silentProgress;
-  progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})`);
+  progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})${dir ? `, writing to ${dir}` : ""}`);
   const startedAt = new Date();
-  const checkpointDir = opts.out === null ? undefined : path.join(opts.out ?? "figures", exp.name, "checkpoints");
+  const checkpointDir = dir === null ? undefined : path.join(dir, "checkpoints");
   const metrics = await exp.run(config, { seed, backend, progress, checkpointDir, resume: opts.resume ?? false });
   const results = {
     experiment: exp.name,
@@ -146,15 +166,18 @@ async function runPlanned({ experiment: exp, config, overrides }: PlannedRun, pr
     config,
     ...metrics,
   };
-  const files = opts.out === null ? [] : await writeResults(exp, results, opts.out ?? "figures", opts.staticImages ?? true);
+  const files = dir === null ? [] : await writeResults(exp, results, dir, opts.staticImages ?? true);
   for (const f of files) progress.log(`  wrote ${f}`);
   return { results, files, backend };
 }
 
-/** Writes results.json, then renders figures, tables and claims into `<out>/<experiment>/`. */
+/**
+ * Writes results.json and renders figures, tables and claims into `dir`, with `dir`
+ * marked incomplete from the first write to the last (lab/output.ts).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function writeResults(exp: AnyExperiment, results: any, out: string, staticImages = true): Promise<string[]> {
-  const dir = path.join(out, exp.name);
+export async function writeResults(exp: AnyExperiment, results: any, dir: string, staticImages = true): Promise<string[]> {
+  markIncomplete(dir);
   const resultsFile = path.join(dir, "results.json");
   writeJsonAtomic(resultsFile, results);
   return [resultsFile, ...(await render(exp, results, dir, staticImages))];
@@ -163,23 +186,69 @@ export async function writeResults(exp: AnyExperiment, results: any, out: string
 /** Renders an experiment's figures, tables and claims (`claims.{csv,md,html}`) from a results object into `dir`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function render(exp: AnyExperiment, results: any, dir: string, staticImages = true): Promise<string[]> {
+  const file = path.join(dir, "results.json");
+  checkResults(exp, results, file);
+  // Everything is computed before the first file is touched, so a bad results object writes nothing.
+  const what = (kind: string, f: () => unknown) => {
+    try {
+      return f();
+    } catch (err) {
+      throw new KcdlError(`${file}: cannot render its ${kind} (${(err as Error).message}); the results do not have the shape this version of ${exp.name} writes — re-run \`npx kcdl run ${exp.name}\``);
+    }
+  };
+  const figures = what("figures", () => exp.figures(results)) as ReturnType<AnyExperiment["figures"]>;
+  const tables = what("tables", () => exp.tables(results)) as ReturnType<AnyExperiment["tables"]>;
+  const claims = what("claims", () => exp.claims(results)) as ReturnType<AnyExperiment["claims"]>;
+  if (claims.length) tables.claims = claimsTable(claims, `${exp.title}: paper vs ours`);
+  markIncomplete(dir);
   const renderer = staticImages ? await sharedRenderer() : undefined;
   const files: string[] = [];
-  for (const [name, spec] of Object.entries(exp.figures(results))) files.push(...(await writeFigure(spec, dir, name, renderer)));
-  for (const [name, table] of Object.entries(exp.tables(results))) files.push(...(await writeTable(table, dir, name)));
-  const claims = exp.claims(results);
-  if (claims.length) files.push(...(await writeTable(claimsTable(claims, `${exp.title}: paper vs ours`), dir, "claims")));
+  for (const [name, spec] of Object.entries(figures)) files.push(...(await writeFigure(spec, dir, name, renderer)));
+  for (const [name, table] of Object.entries(tables)) files.push(...(await writeTable(table, dir, name)));
+  markComplete(dir);
   return files;
 }
 
-/** Reads `<out>/<experiment>/results.json` written by an earlier run. */
+/** Checks a results object's header against `exp` (the experiment, preset, seed, config), naming the file and field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function loadResults(name: string, out = "figures"): any {
-  const file = path.join(out, getExperiment(name).name, "results.json");
-  if (!fs.existsSync(file)) throw new KcdlError(`no results at ${file}; run \`npx kcdl run ${name}\` first`, 2);
+export function checkResults(exp: AnyExperiment, results: any, file: string): void {
+  const fail = (field: string, why: string) => {
+    throw new KcdlError(`${file}: field '${field}' ${why}; this is not a results.json of ${exp.name} written by this version — re-run \`npx kcdl run ${exp.name}\``, 2);
+  };
+  if (typeof results !== "object" || results === null || Array.isArray(results)) fail("(top level)", "is not an object");
+  if (results.experiment !== exp.name) fail("experiment", `is ${JSON.stringify(results.experiment)}, expected "${exp.name}"`);
+  if (!(PRESETS as readonly string[]).includes(results.preset)) fail("preset", `is ${JSON.stringify(results.preset)}, expected one of ${PRESETS.join(", ")}`);
+  if (!Number.isSafeInteger(results.seed)) fail("seed", `is ${JSON.stringify(results.seed)}, expected an integer`);
+  if (typeof results.config !== "object" || results.config === null) fail("config", "is missing");
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    resolveSchema(exp.schema, [results.config]);
+  } catch (err) {
+    fail("config", `does not match ${exp.name}'s config (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Reads the results.json of experiment `name` in `<out>/<name>/` (default: the folder a
+ * run with these options writes, lab/output.ts; the committed cpu run without options).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function loadResults(name: string, where: string | { out?: string; preset?: string; seed?: number; overrides?: object } = {}): any {
+  const exp = getExperiment(name);
+  const o = typeof where === "string" ? { out: where } : where;
+  const dir = runDir(exp.name, { out: o.out, preset: o.preset ?? "cpu", seed: o.seed ?? 1, overrides: o.overrides ?? {} });
+  const file = path.join(dir, "results.json");
+  if (!fs.existsSync(file)) throw new KcdlError(`no results at ${file}; run \`npx kcdl run ${name}\` first`, 2);
+  let results: unknown;
+  try {
+    results = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new KcdlError(`${file} is not valid JSON (${(err as Error).message}); delete it and re-run \`npx kcdl run ${name}\``);
   }
+  checkResults(exp, results, file);
+  return results;
+}
+
+/** Whether the folder of `<out>/<name>/` was left mid-render by an interrupted run. */
+export function interruptedRender(name: string, out: string): boolean {
+  return isIncomplete(path.join(out, name));
 }
