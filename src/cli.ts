@@ -3,7 +3,8 @@
  *   kcdl list
  *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
  *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …] [--resume]
- * Bad input prints one line naming the valid choices and exits with status 2.
+ * Bad input prints one line naming the valid choices and exits with status 2; an interrupted run
+ * (Ctrl-C, SIGTERM) writes its checkpoints, prints the command that resumes it and exits with 130.
  */
 import { Command, CommanderError, Option } from "commander";
 import { experiments, getExperiment } from "./experiments/registry";
@@ -14,6 +15,7 @@ import * as path from "node:path";
 import { BACKENDS } from "./core/backend";
 import { parseSettings } from "./core/config";
 import { KcdlError, UsageError } from "./core/errors";
+import { InterruptedError } from "./core/interrupt";
 import { terminalProgress } from "./core/progress";
 import { kcdlVersion } from "./core/io";
 import { writeIndex } from "./report/index-page";
@@ -50,8 +52,15 @@ function program(): Command {
       const selected = names.includes("all") ? Object.keys(experiments) : names.map((n) => getExperiment(n).name);
       const overrides = parseSettings(o.set);
       try {
-        for (const name of selected) {
-          await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
+        for (const [i, name] of selected.entries()) {
+          try {
+            await runExperiment(name, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides, progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
+          } catch (err) {
+            if (!(err instanceof InterruptedError)) throw err;
+            // the exact command that continues (exit status 130)
+            const again = ["kcdl", "run", ...selected.slice(i), "--preset", o.preset, "--seed", String(seed), "--out", o.out, ...(o.backend === "auto" ? [] : ["--backend", o.backend]), ...o.set.flatMap((v) => ["--set", v]), ...(o.images ? [] : ["--no-images"]), "--resume"];
+            throw new InterruptedError(`${err.message.replace(/ To continue from step.*$/, "")} To continue: ${again.join(" ")}`, err.signal);
+          }
         }
         process.stderr.write(`index: ${writeIndex(o.out)}\n`);
       } finally {

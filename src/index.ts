@@ -13,6 +13,7 @@ export type { Rng } from "./core/rng";
 export { resolveConfig, parseSettings } from "./core/config";
 export type { DeepPartial } from "./core/config";
 export { KcdlError, UsageError } from "./core/errors";
+export { InterruptedError, interruptScope, yieldToEventLoop } from "./core/interrupt";
 export { silentProgress, terminalProgress } from "./core/progress";
 export type { Progress } from "./core/progress";
 export { writeFileAtomic, writeJsonAtomic } from "./core/io";
