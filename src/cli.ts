@@ -5,8 +5,9 @@
  *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
  *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …] [--resume]
  *   kcdl render <experiment…|all> [--out DIR] [--readme FILE]
- * Bad input prints one line naming the problem and the fix and exits with status 2,
- * before any work starts.
+ * Bad input prints one line naming the problem and the fix and exits with status 2, before any
+ * work starts; an interrupted run (Ctrl-C, SIGTERM) writes its checkpoints, prints the command
+ * that resumes it and exits with 130.
  */
 import { Command, CommanderError, Option } from "commander";
 import * as fs from "node:fs";
@@ -20,6 +21,7 @@ import { updateReadme } from "./lab/readme";
 import { BACKENDS } from "./core/backend";
 import { parseSettings } from "./core/config";
 import { KcdlError, UsageError } from "./core/errors";
+import { InterruptedError } from "./core/interrupt";
 import { terminalProgress } from "./core/progress";
 import { kcdlVersion } from "./core/io";
 import { writeIndex } from "./report/index-page";
@@ -66,7 +68,15 @@ function program(): Command {
       const seed = parseSeed(o.seed);
       const list = selected.includes("all") ? names() : selected.map((n) => getExperiment(n).name);
       try {
-        const outputs = await runExperiments(list, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides: parseSettings(o.set), progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
+        let outputs;
+        try {
+          outputs = await runExperiments(list, { preset: o.preset, seed, out: o.out, backend: o.backend, overrides: parseSettings(o.set), progress: terminalProgress(), staticImages: o.images, resume: o.resume ?? false });
+        } catch (err) {
+          if (!(err instanceof InterruptedError)) throw err;
+          // the exact command that continues (exit status 130)
+          const again = ["npx", "kcdl", "run", ...(err.remaining ?? list), "--preset", o.preset, "--seed", String(seed), ...(o.out ? ["--out", o.out] : []), ...(o.backend === "auto" ? [] : ["--backend", o.backend]), ...o.set.flatMap((v) => ["--set", v]), ...(o.images ? [] : ["--no-images"]), "--resume"];
+          throw new InterruptedError(`${err.message.replace(/ To continue from step.*$/, "")} To continue: ${again.map(shellQuote).join(" ")}`, err.signal);
+        }
         const roots = new Set(outputs.map((r) => path.dirname(path.dirname(r.files[0]))));
         for (const root of roots) process.stderr.write(`index: ${writeIndex(root)}\n`);
         if (o.readme) process.stderr.write(`${o.readme}: results section ${updateReadme(o.readme, o.out ?? "figures") ? "rewritten" : "unchanged"}\n`);
@@ -100,6 +110,9 @@ function program(): Command {
     });
   return cmd;
 }
+
+/** `arg` quoted for a POSIX shell where it needs it. */
+const shellQuote = (arg: string) => (/^[A-Za-z0-9_./=:,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 /** `--seed`: a decimal integer in [0, 2^53), nothing else ("", "0x10" and "1e3" are refused). */
 export function parseSeed(raw: string): number {

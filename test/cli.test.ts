@@ -71,3 +71,26 @@ test("kcdl run at smoke writes results.json and an index; the same seed twice gi
   assert.equal(fs.readFileSync(path.join(dir, "optimized.csv"), "utf8"), table);
   assert.equal(fs.readFileSync(path.join(dir, "results.json"), "utf8"), resultsBefore);
 });
+
+test("SIGTERM during training: exit status 130, the checkpoint written, and the exact command that resumes", async () => {
+  const { spawn } = await import("node:child_process");
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-cli-int-"));
+  const args = ["run", "parity", "--preset", "smoke", "--seed", "3", "--out", out, "--backend", "wasm", "--set", "train.steps=100000", "--no-images"];
+  const child = spawn(process.execPath, [path.join(root, "bin", "kcdl.js"), ...args], { cwd: root });
+  let stderr = "";
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      if (/random\/mle: train \[/.test(stderr) && !child.killed) child.kill("SIGTERM");
+    });
+    child.on("exit", (code) => resolve(code));
+  });
+  assert.equal(status, 130, stderr);
+  const last = stderr.trim().split("\n").pop()!;
+  assert.match(last, /^kcdl: parity random\/mle: train interrupted \(SIGTERM\) after step \d+ of 100000; checkpoint written to /);
+  const file = path.join(out, "parity", "checkpoints", "random-mle.json");
+  assert.ok(fs.existsSync(file), "checkpoint written");
+  assert.ok(last.endsWith(`To continue: npx kcdl run ${args.slice(1).join(" ")} --resume`), last);
+  // the fix offered for a checkpoint that cannot be used (train/checkpoint.ts) is an option the CLI has
+  assert.match(kcdl("run", "--help").stdout, /--resume\b/);
+});

@@ -9,3 +9,4 @@ export { KcdlError, UsageError, assertChoice } from "./errors";
 export { silentProgress, terminalProgress } from "./progress";
 export type { Progress } from "./progress";
 export { writeFileAtomic, writeJsonAtomic, packageRoot, kcdlVersion } from "./io";
+export { InterruptedError, interruptScope, yieldToEventLoop } from "./interrupt";

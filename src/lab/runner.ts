@@ -15,6 +15,7 @@ import { claimsTable } from "./claims";
 import { isIncomplete, lockDir, markComplete, markIncomplete, runDir } from "./output";
 import { BackendInfo, initBackend } from "../core/backend";
 import { KcdlError, UsageError, assertChoice } from "../core/errors";
+import { InterruptedError, interruptScope } from "../core/interrupt";
 import { kcdlVersion, writeJsonAtomic } from "../core/io";
 import { Progress, silentProgress } from "../core/progress";
 import { writeFigure } from "../report/figure";
@@ -133,6 +134,9 @@ export async function runExperiments(names: readonly (string | AnyExperiment)[],
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`seed must be a non-negative integer, got ${seed}`);
   const plans = planRuns(names, preset, opts.overrides, { out: opts.out, seed });
   const releases: (() => void)[] = [];
+  // Open for the whole run, so an interrupt outside training (evaluation, rendering) is not lost:
+  // training stops at its next step, and no further experiment starts.
+  const interrupts = interruptScope();
   try {
     for (const p of plans) {
       if (p.dir === null) continue;
@@ -141,9 +145,23 @@ export async function runExperiments(names: readonly (string | AnyExperiment)[],
     }
     const backend = await initBackend(opts.backend ?? "auto");
     const outputs: RunOutput[] = [];
-    for (const plan of plans) outputs.push(await runPlanned(plan, preset, seed, backend, opts));
+    for (const [i, plan] of plans.entries()) {
+      const signal = interrupts.signal;
+      if (signal) {
+        const err = new InterruptedError(`interrupted (${signal}) before ${plan.experiment.name} started; nothing of it was written.`, signal);
+        err.remaining = plans.slice(i).map((p) => p.experiment.name);
+        throw err;
+      }
+      try {
+        outputs.push(await runPlanned(plan, preset, seed, backend, opts));
+      } catch (err) {
+        if (err instanceof InterruptedError) err.remaining = plans.slice(i).map((p) => p.experiment.name);
+        throw err;
+      }
+    }
     return outputs;
   } finally {
+    interrupts.close();
     for (const release of releases) release();
   }
 }

@@ -13,6 +13,13 @@ import type { AdamState } from "./adam";
 
 export const CHECKPOINT_FORMAT = "kcdl-checkpoint/1";
 
+/**
+ * The fix offered for a checkpoint that cannot be used. A checkpoint is only read when resuming
+ * (`kcdl run … --resume`, `resume: true` in a notebook); a run without it starts over and
+ * overwrites the checkpoint.
+ */
+export const START_OVER = "to train from the start, run without --resume (or with `resume: false` in a notebook), which overwrites it, or delete the file";
+
 /** What a checkpoint holds. */
 export interface Checkpoint {
   format: string;
@@ -63,7 +70,7 @@ export function loadCheckpoint(file: string, expectedHash: string): Checkpoint {
   try {
     ckpt = JSON.parse(raw);
   } catch (err) {
-    throw new KcdlError(`checkpoint ${file} is corrupt (not valid JSON: ${(err as Error).message}); delete it to train from the start`);
+    throw new KcdlError(`checkpoint ${file} is corrupt (not valid JSON: ${(err as Error).message}); ${START_OVER}`);
   }
   const ok =
     ckpt &&
@@ -78,11 +85,11 @@ export function loadCheckpoint(file: string, expectedHash: string): Checkpoint {
     ckpt.rngState &&
     Array.isArray(ckpt.history) &&
     Array.isArray(ckpt.curve);
-  if (!ok) throw new KcdlError(`checkpoint ${file} is corrupt (missing or malformed fields; format '${CHECKPOINT_FORMAT}' expected); delete it to train from the start`);
+  if (!ok) throw new KcdlError(`checkpoint ${file} is corrupt (missing or malformed fields; format '${CHECKPOINT_FORMAT}' expected); ${START_OVER}`);
   if (ckpt.configHash !== expectedHash) {
     throw new KcdlError(
       `checkpoint ${file} was written by a different training configuration (hash ${ckpt.configHash}, this run ${expectedHash}); ` +
-        `use another checkpoint path or delete it to train from the start`,
+        `resume with the configuration that wrote it, use another output folder (--out), or ${START_OVER}`,
     );
   }
   return ckpt;

@@ -19,6 +19,11 @@
  * full-batch gradient, since the NLL is a sum over examples — is applied. Only one
  * slice's activations are held at a time, so memory scales with the micro-batch, not the batch.
  *
+ * Interrupts (core/interrupt.ts): `run` yields to the event loop after every step, so SIGINT
+ * (Ctrl-C, Jupyter's kernel interrupt), SIGTERM or `TrainerArgs.signal` stop it after the step
+ * in progress; it writes the checkpoint (when one is configured) and throws an InterruptedError
+ * saying how to resume. The yield costs about a microsecond against steps of milliseconds to minutes.
+ *
  * Worker threads (`TrainerArgs.workers`): the NLL gradients ∂NLL/∂θ_s of the S weight
  * samples (and of the micro-batches, or of `workers` slices of the batch) are computed
  * on worker threads, each with its own backend, while this thread computes the KL's;
@@ -33,7 +38,7 @@ import { UsageError, KcdlError, assertChoice } from "../core/errors";
 import { Progress, silentProgress } from "../core/progress";
 import { Rng, opSeed, rngStream } from "../core/rng";
 import { ScheduledAdam, learningRateAt } from "./adam";
-import { Checkpoint, CHECKPOINT_FORMAT, configHash, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import { Checkpoint, CHECKPOINT_FORMAT, START_OVER, configHash, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { Weights } from "../nn/param-tree";
 import type { PointWeights } from "../nn/param-tree";
 import type { Posterior } from "../variational/posterior";
@@ -41,6 +46,7 @@ import type { AdaptivePrior } from "../variational/prior";
 import { treeKlBitsT } from "../variational/kl";
 import { GradientWorkers, GradientTask, ProblemSource, SampleGradient } from "./gradient-workers";
 import { activeBackend } from "../core/backend";
+import { InterruptedError, interruptScope, yieldToEventLoop } from "../core/interrupt";
 
 export const OBJECTIVES = ["mle", "variational"] as const;
 export type Objective = (typeof OBJECTIVES)[number];
@@ -125,6 +131,13 @@ export interface TrainerArgs<B extends object> {
    * `problem` there. The backend defaults to the active one. Call `dispose()` to end them.
    */
   workers?: { count: number; source: ProblemSource; backend?: string };
+  /** Stops the run after the step in progress, as SIGINT does (checkpoint, then InterruptedError). */
+  signal?: AbortSignal;
+  /**
+   * How to resume, for the interrupt message (default: the same preset, seed and settings with
+   * `kcdl run <experiment> --resume`, or the option `resume: true` in a notebook).
+   */
+  resumeHint?: string;
 }
 
 /** What a run returns. */
@@ -396,7 +409,7 @@ export class Trainer<B extends object> {
     const ckpt = loadCheckpoint(file, this.configHash);
     for (const [name, v] of this.named) {
       const saved = ckpt.variables[name];
-      if (!saved || saved.values.length !== v.size) throw new KcdlError(`checkpoint ${file} is corrupt (variable '${name}' missing or of the wrong size); delete it to train from the start`);
+      if (!saved || saved.values.length !== v.size) throw new KcdlError(`checkpoint ${file} is corrupt (variable '${name}' missing or of the wrong size); ${START_OVER}`);
       tf.tidy(() => v.assign(tf.tensor(saved.values, v.shape, "float32")));
     }
     if (ckpt.step > 0) await this.optimizer.importState(ckpt.optimizer);
@@ -421,25 +434,50 @@ export class Trainer<B extends object> {
     }
     if (this.step === 0 && this.history.length === 0) this.evaluate();
     const progress = this.args.progress ?? silentProgress;
-    progress.start(this.args.label ?? `train ${o.objective}`, o.steps);
+    const label = this.args.label ?? `train ${o.objective}`;
+    if (resumedFrom > 0) progress.log(`${label}: resumed from step ${resumedFrom} of ${o.steps} (${c!.path})`);
+    progress.start(label, o.steps);
     progress.update(this.step);
     let done = 0;
-    while (this.step < o.steps) {
-      if (opts.stopAfter !== undefined && done >= opts.stopAfter) {
-        await this.saveCheckpoint();
-        progress.stop();
-        return { steps: this.step, completed: false, history: this.history, curve: this.curve, resumedFrom };
+    const interrupts = interruptScope();
+    try {
+      while (this.step < o.steps) {
+        await yieldToEventLoop();
+        const signal = interrupts.signal ?? (this.args.signal?.aborted ? "abort" : undefined);
+        if (signal !== undefined) {
+          await this.saveCheckpoint();
+          progress.stop();
+          throw new InterruptedError(this.interruptMessage(signal), signal === "abort" ? "SIGINT" : signal);
+        }
+        if (opts.stopAfter !== undefined && done >= opts.stopAfter) {
+          await this.saveCheckpoint();
+          progress.stop();
+          return { steps: this.step, completed: false, history: this.history, curve: this.curve, resumedFrom };
+        }
+        const p = this.stepOnce();
+        done++;
+        if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) this.evaluate();
+        if (c && c.every > 0 && this.step % c.every === 0 && this.step < o.steps) await this.saveCheckpoint();
+        // every step: the sinks throttle their own drawing (a paper-preset step takes a minute on wasm)
+        progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
       }
-      const p = this.stepOnce();
-      done++;
-      if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) this.evaluate();
-      if (c && c.every > 0 && this.step % c.every === 0 && this.step < o.steps) await this.saveCheckpoint();
-      // every step: the sinks throttle their own drawing (a paper-preset step takes a minute on wasm)
-      progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
+    } finally {
+      interrupts.close();
     }
     if (c && resumedFrom < o.steps) await this.saveCheckpoint();
     progress.stop();
     return { steps: this.step, completed: true, history: this.history, curve: this.curve, resumedFrom };
+  }
+
+  private interruptMessage(signal: string): string {
+    const o = this.options;
+    const c = this.args.checkpoint;
+    const what = `${this.args.label ?? `training (${o.objective})`} interrupted (${signal === "abort" ? "aborted" : signal}) after step ${this.step} of ${o.steps}`;
+    if (!c) return `${what}; no checkpoint is configured, so a new run starts from step 0`;
+    const hint =
+      this.args.resumeHint ??
+      "run it again with the same preset, seed and settings and resume on: `kcdl run <experiment> --resume` (same --preset, --seed, --set, --out), or the option `resume: true` in a notebook";
+    return `${what}; checkpoint written to ${c.path}. To continue from step ${this.step}, ${hint}`;
   }
 
   /** Live tensors in each gradient worker after its last answer (null without workers): constant over steps when nothing leaks. */

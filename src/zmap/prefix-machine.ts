@@ -119,8 +119,80 @@ export function checkPrefixMachine(m: PrefixMachine): { in: PrefixIn; out: Prefi
   return rules;
 }
 
-/** Checks a program z against a machine's space bound: bits, 1 ≤ |z| ≤ R_s. */
+/** Checks R = (R_t, R_s) (B.3): both positive integers, each error naming its bound. */
+export function checkBounds(bounds: Bounds): void {
+  const { rt, rs } = bounds as { rt: unknown; rs: unknown };
+  const bad = (v: unknown) => typeof v !== "number" || !Number.isInteger(v) || v < 1;
+  if (bad(rt)) throw new KcdlError(`the time bound R_t must be an integer ≥ 1 (steps of the machine, B.3), got ${String(rt)}`, 2);
+  if (bad(rs)) throw new KcdlError(`the space bound R_s must be an integer ≥ 1 (cells of the program, work and output tapes, B.3), got ${String(rs)}`, 2);
+}
+
+/**
+ * Checks that T's transition is defined wherever T_R can need it on some input, for this program
+ * z: from the start configuration every configuration reachable within R_t steps is explored
+ * (state, program head, work tape and head, output lengths exactly; the input tape abstracted to
+ * the symbol under its head, so after a move any symbol the move allows may be read). The
+ * compiled Transformer (B.5, Theorem 2) has no way to signal an undefined transition: where the
+ * simulator would throw, it would silently compute something else, so zmap refuses such a
+ * machine up front. Transitions no input can reach (bitlang's, say) may stay undefined.
+ * Explores at most `maxConfigurations` configurations (then checks what it has seen).
+ */
+export function checkReachableTransitions(m: PrefixMachine, z: readonly number[], bounds: Bounds, maxConfigurations = 200_000): void {
+  type Cfg = { state: number; input: InputSymbol; ph: number; work: number[]; wh: number; outs: number[] };
+  const tokens: InputSymbol[] = Array.from({ length: m.inputSymbols }, (_, i) => i);
+  const key = (c: Cfg) => `${c.state}|${c.input}|${c.ph}|${c.wh}|${c.work.join(",")}|${c.outs.join(",")}`;
+  const seen = new Set<string>();
+  let frontier: Cfg[] = [{ state: 0, input: "START", ph: 0, work: new Array(bounds.rs).fill(0), wh: 0, outs: new Array(m.outputs).fill(0) }];
+  seen.add(key(frontier[0]));
+  for (let step = 1; step <= bounds.rt && frontier.length > 0; step++) {
+    const next: Cfg[] = [];
+    for (const c of frontier) {
+      const i: PrefixIn = { state: c.state, input: c.input, program: z[c.ph] as 0 | 1, work: c.work[c.wh] };
+      const o = m.transition(i);
+      if (o === undefined) {
+        throw new KcdlError(
+          `machine '${m.name}' has no transition for ${showIn(i)}, which T_R reaches at step ${step} on some input ` +
+            `(program ${z.join("")}, R_t = ${bounds.rt}, R_s = ${bounds.rs}); define it: the compiled Transformer cannot signal an undefined transition`,
+          2,
+        );
+      }
+      if (o.halt) continue;
+      const outs = [...c.outs];
+      if (o.output) {
+        if (outs[o.output.tape] >= bounds.rs) continue; // "space"
+        outs[o.output.tape]++;
+      }
+      const work = [...c.work];
+      if (o.work !== undefined) work[c.wh] = o.work;
+      let wh = c.wh;
+      if (o.workMove === -1 && wh > 0) wh--;
+      if (o.workMove === 1) {
+        if (wh + 1 >= bounds.rs) continue; // "space"
+        wh++;
+      }
+      let ph = c.ph;
+      if (o.advance) {
+        if (ph + 1 >= z.length) continue; // "overrun"
+        ph++;
+      }
+      const inputs: InputSymbol[] =
+        o.inputMove === 1 ? (c.input === "END" ? ["END"] : [...tokens, "END"]) : o.inputMove === -1 ? (c.input === "START" ? ["START"] : [...tokens, "START"]) : [c.input];
+      for (const input of inputs) {
+        const n: Cfg = { state: o.state, input, ph, work, wh, outs };
+        const k = key(n);
+        if (seen.has(k)) continue;
+        if (seen.size >= maxConfigurations) return;
+        seen.add(k);
+        next.push(n);
+      }
+    }
+    frontier = next;
+  }
+}
+
+/** Checks a program z against a machine's space bound: bits, 1 ≤ |z| ≤ R_s (and R itself, `checkBounds`). */
 export function checkProgram(m: PrefixMachine, z: readonly number[], bounds: Bounds): void {
+  checkBounds(bounds);
   if (z.some((b) => b !== 0 && b !== 1)) throw new KcdlError(`program for '${m.name}' must be bits (0/1), got [${z.join(",")}]`, 2);
   if (z.length === 0) throw new KcdlError(`program for '${m.name}' is empty; a prefix machine reads at least one bit`, 2);
   if (z.length > bounds.rs) {

@@ -9,7 +9,7 @@
  * every other column; every other tensor is independent of z and of R_t.
  */
 import { CompileOptions, CompiledProgram, compile } from "../alta/compiler";
-import { Bounds, PrefixMachine } from "./prefix-machine";
+import { Bounds, PrefixMachine, checkPrefixMachine, checkProgram, checkReachableTransitions } from "./prefix-machine";
 import { prefixMachineProgram, zmapLayers } from "./prefix-program";
 import { Theorem2Kl, theorem2Kl } from "./theorem2";
 import * as tf from "@tensorflow/tfjs";
@@ -33,8 +33,16 @@ export interface Zmap {
  */
 export const ZMAP_COMPILE: Partial<CompileOptions> = { attentionScale: 40, paramScale: 10, clampRules: true, restoreHeads: true, numericalScale: 1e-3 };
 
-/** zmap(T, R, z): the compiled machine stage (module doc). */
+/**
+ * zmap(T, R, z): the compiled machine stage (module doc). Refuses, with a KcdlError, what it
+ * cannot compile faithfully (Theorem 2 holds for z ∈ 𝒵_{T,R} only): R_t or R_s not a positive
+ * integer, z not a program within R_s, and a machine whose transition is undefined somewhere
+ * T_R can reach on some input (`checkReachableTransitions`).
+ */
 export function zmap(m: PrefixMachine, bounds: Bounds, z: readonly number[], options: Partial<CompileOptions> = {}): Zmap {
+  checkPrefixMachine(m);
+  checkProgram(m, z, bounds);
+  checkReachableTransitions(m, z, bounds);
   const compiled = compile(prefixMachineProgram(m, z, bounds), { ...ZMAP_COMPILE, ...options, promptTokens: bounds.rs });
   const pbit = compiled.layout.find((l) => l.spec.name === "pbit");
   if (!pbit) throw new Error("zmap: the emulator program has no 'pbit' variable");

@@ -13,6 +13,8 @@ import { mlpSpecs, mlpNllBits, heNormalInit } from "../../src/nn/mlp";
 import { identityBatch, IdentityBatch } from "../../src/tasks/identity";
 import { rngStream } from "../../src/core/rng";
 import { KcdlError, UsageError } from "../../src/core/errors";
+import { InterruptedError, yieldToEventLoop } from "../../src/core/interrupt";
+import type { Progress } from "../../src/core/progress";
 
 before(testBackend);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-train-"));
@@ -125,9 +127,89 @@ test("bad input: KL coefficient ≤ 0, a checkpoint from another config, a corru
   fs.writeFileSync(corrupt, '{"format": "kcdl-checkpoint/1", "step": 3, "vari');
   await assert.rejects(
     new Trainer({ problem, model: m, options: options(), seed: 1, checkpoint: { path: corrupt, every: 0 } }).run(),
-    (e: Error) => e instanceof KcdlError && /corrupt.*delete it/.test(e.message),
+    // the fix offered is one the CLI has (test/cli.test.ts checks `kcdl run --help` offers --resume)
+    (e: Error) => e instanceof KcdlError && /corrupt.*run without --resume.*resume: false.*or delete the file/.test(e.message),
   );
   fs.writeFileSync(corrupt, JSON.stringify({ format: "something-else" }));
   await assert.rejects(new Trainer({ problem, model: m, options: options(), seed: 1, checkpoint: { path: corrupt, every: 0 } }).run(), /corrupt/);
   disposeModel(m);
+});
+
+test("an interrupt stops training after the step in progress, writes the checkpoint, says how to resume; resuming ends as an uninterrupted run", async () => {
+  const steps = 40;
+  const a = variationalModel();
+  const ra = await new Trainer({ problem, model: a, options: options({ steps }), seed: 7, evaluate }).run();
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const file = path.join(tmp, `interrupt-${signal}.json`);
+    const b1 = variationalModel();
+    const tb1 = new Trainer({ problem, model: b1, options: options({ steps }), seed: 7, evaluate, checkpoint: { path: file, every: 0, resume: true } });
+    const before = process.listeners(signal).length;
+    let previousCalled = false;
+    const previous = () => (previousCalled = true);
+    process.on(signal, previous);
+    let stepAtSignal = -1;
+    let latencyMs = 0;
+    let sentAt = 0;
+    const timer = setInterval(() => {
+      if (tb1.step >= 4 && stepAtSignal < 0) {
+        stepAtSignal = tb1.step;
+        sentAt = performance.now();
+        process.emit(signal as "SIGINT");
+      }
+    }, 0);
+    await assert.rejects(tb1.run(), (e: Error) => {
+      latencyMs = performance.now() - sentAt;
+      return (
+        e instanceof InterruptedError &&
+        e.exitCode === 130 &&
+        e.message.includes(`(${signal}) after step ${tb1.step} of ${steps}`) &&
+        e.message.includes(file) &&
+        e.message.includes("--resume") &&
+        e.message.includes("resume: true")
+      );
+    });
+    clearInterval(timer);
+    assert.ok(stepAtSignal >= 4 && tb1.step <= stepAtSignal + 1, `${signal} at step ${stepAtSignal}, stopped at ${tb1.step}`);
+    assert.equal(previousCalled, false, "the handler installed before training is set aside while it runs");
+    assert.deepEqual(process.listeners(signal).slice(-1), [previous], "and put back afterwards");
+    process.removeListener(signal, previous);
+    assert.equal(process.listeners(signal).length, before);
+    assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).step, tb1.step, "checkpoint at the step it stopped");
+    tb1.dispose();
+    disposeModel(b1);
+    process.stderr.write(`# ${signal}: stopped ${latencyMs.toFixed(1)} ms after the signal (step ${stepAtSignal} → ${tb1.step})\n`);
+
+    const logs: string[] = [];
+    const progress: Progress = { start() {}, update() {}, stop() {}, log: (m) => void logs.push(m) };
+    const b2 = variationalModel();
+    const tb2 = new Trainer({ problem, model: b2, options: options({ steps }), seed: 7, evaluate, progress, label: "t", checkpoint: { path: file, every: 0, resume: true } });
+    const rb = await tb2.run();
+    assert.equal(rb.resumedFrom, tb1.step);
+    assert.ok(logs.some((l) => l.includes(`resumed from step ${rb.resumedFrom} of ${steps}`)), logs.join("\n"));
+    assert.deepEqual(rb.curve, ra.curve, "same loss curve");
+    assert.deepEqual(values(b2), values(a), "same final parameters");
+    tb2.dispose();
+    disposeModel(b2);
+  }
+  disposeModel(a);
+});
+
+test("an AbortSignal stops training the same way; without a checkpoint the message says so", async () => {
+  const m = variationalModel();
+  const ac = new AbortController();
+  const t = new Trainer({ problem, model: m, options: options({ steps: 40 }), seed: 1, signal: ac.signal });
+  setTimeout(() => ac.abort(), 0);
+  await assert.rejects(t.run(), (e: Error) => e instanceof InterruptedError && /no checkpoint is configured/.test(e.message) && t.step < 40);
+  t.dispose();
+  disposeModel(m);
+});
+
+test("yielding to the event loop between steps costs microseconds", async () => {
+  const n = 10_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await yieldToEventLoop();
+  const us = ((performance.now() - t0) / n) * 1000;
+  process.stderr.write(`# yieldToEventLoop: ${us.toFixed(2)} µs each\n`);
+  assert.ok(us < 200, `${us} µs per yield`);
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { decodeResidual } from "../../src/alta/compiler";
 import { disposeForward, forward, makeBatch, weightsFromValues } from "../../src/nn/transformer";
-import { runPrefix } from "../../src/zmap/prefix-machine";
+import { checkReachableTransitions, runPrefix } from "../../src/zmap/prefix-machine";
 import { configurationAt } from "../../src/zmap/prefix-program";
 import { mappingFn, zmap, zmapTheorem2 } from "../../src/zmap/zmap";
 import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
@@ -120,5 +120,38 @@ test("Theorem 2 on zmap's weights (B.10): KL − |z| is one constant c_T over pr
     assert.equal(cT.size, 1, `${m.name}: KL − |z| takes the values ${[...cT].join(", ")}`);
     assert.equal(nonPrompt.size, 1, `${m.name}: the non-prompt weight count depends on R or z: ${[...nonPrompt]}`);
     assert.ok(Number([...cT][0]) > 0);
+  }
+});
+
+test("zmap(T, R, z) rejects bounds it cannot compile, naming R_t or R_s (B.3)", () => {
+  for (const rt of [-3, 2.5, NaN, 0, Infinity]) {
+    assert.throws(() => zmap(selector, { rt, rs: 4 }, selectorPrograms.parity), (e: Error) => /R_t/.test(e.message) && e.message.includes(String(rt)), `R_t = ${rt}`);
+  }
+  for (const rs of [-3, 2.5, NaN, 0]) {
+    assert.throws(() => zmap(selector, { rt: 12, rs }, selectorPrograms.parity), (e: Error) => /R_s/.test(e.message) && !/R_t must/.test(e.message), `R_s = ${rs}`);
+  }
+  // the simulator agrees: no more "timeout after −3 steps"
+  assert.throws(() => runPrefix(selector, [1], selectorPrograms.parity, { rt: -3, rs: 4 }), /R_t/);
+});
+
+test("zmap(T, R, z) refuses a machine whose transition is undefined where T_R can reach it, naming the state and symbols", () => {
+  // selector without "parity1 reads END": reached by program 11 on any input with an odd number of ones
+  const parity1 = 5;
+  const holed: typeof selector = {
+    ...selector,
+    name: "holed",
+    transition: (i) => (i.state === parity1 && i.input === "END" ? undefined : selector.transition(i)),
+  };
+  assert.throws(
+    () => zmap(holed, { rt: 12, rs: 4 }, selectorPrograms.parity),
+    (e: Error) => e.message.includes("'holed'") && e.message.includes("state 5") && e.message.includes("input END") && /define it/.test(e.message),
+  );
+  // too few steps to get there: T_R never needs it, so it compiles (and so do programs that never go there)
+  assert.doesNotThrow(() => zmap(holed, { rt: 2, rs: 4 }, selectorPrograms.parity));
+  for (const name of ["zero", "one", "first"] as const) assert.doesNotThrow(() => checkReachableTransitions(holed, selectorPrograms[name], { rt: 12, rs: 4 }), name);
+  // bitlang leaves transitions undefined that no input reaches (the copy is contiguous): it passes
+  // the check zmap makes (its compilation is tested above), at the zmap experiment's bounds too
+  for (const src of ["OUT", "NEXT FLIP OUT", "NEXT NEXT FLIP OUT", "NEXT FLIP LOOP OUT", "LOOP OUT"]) {
+    assert.doesNotThrow(() => checkReachableTransitions(bitlang, assemble(src), { rt: 100, rs: 12 }), src);
   }
 });
