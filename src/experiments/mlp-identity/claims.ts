@@ -45,7 +45,7 @@ function shortestCodelength(r: MlpResults, paper: PaperRow[]): Claim {
     paper: `Table 2: ${bits(pm.codelengthBits)} bits vs ≥ ${bits(pr.codelengthBits)} (at ${coef(pr.klCoef)})`,
     ours: `${bits(m?.codelengthBits)} bits vs ≥ ${bits(best.codelengthBits)} (at ${coef(best.klCoef)})`,
     agrees: m ? m.codelengthBits! < best.codelengthBits! : null,
-    note: "agrees: manual KL + NLL below the smallest random-init KL + NLL (the paper's Codelength, L_Ψ left out)",
+    note: "rule: manual KL + NLL below the smallest random-init KL + NLL (the paper's Codelength, L_Ψ left out)",
   };
 }
 
@@ -59,7 +59,7 @@ function bestCoefficient(r: MlpResults, paper: PaperRow[]): Claim {
     paper: `Table 2: lowest at ${coef(pr.klCoef)}, ${bits(pr.codelengthBits)} bits`,
     ours: `lowest at ${coef(best.klCoef)}, ${bits(best.codelengthBits)} bits${ours ? `; at ${coef(pr.klCoef)}: ${bits(ours.codelengthBits)}` : ""}`,
     agrees: best.klCoef === pr.klCoef,
-    note: "agrees: our lowest KL + NLL is at the paper's coefficient",
+    note: "rule: our lowest KL + NLL is at the paper's coefficient",
   };
 }
 
@@ -74,7 +74,7 @@ function tradeOff(r: MlpResults, paper: PaperRow[]): Claim {
     paper: `Table 2 (${coef(ps[0].klCoef)} → ${coef(ps[ps.length - 1].klCoef)}): KL ${seq(ps.map((p) => p.klBits))}; NLL ${seq(ps.map((p) => p.trainNllBits))}`,
     ours: `KL ${seq(ours.map((x) => x.klBits))}; NLL ${seq(ours.map((x) => x.trainNllBits))}`,
     agrees: ours.length < 2 ? null : rises && falls,
-    note: `agrees: KL non-decreasing and NLL non-increasing row by row (ours: KL ${rises ? "monotone" : "not monotone"}, NLL ${falls ? "monotone" : "not monotone"})`,
+    note: `rule: KL non-decreasing and NLL non-increasing row by row (ours: KL ${rises ? "monotone" : "not monotone"}, NLL ${falls ? "monotone" : "not monotone"})`,
   };
 }
 
@@ -87,7 +87,7 @@ function largeCoefficientCollapse(r: MlpResults, paper: PaperRow[]): Claim {
     paper: `Table 2: accuracy ${ps.map((p) => `${paperPct(p.accuracy)} at ${coef(p.klCoef)}`).join(", ")}`,
     ours: have.length ? have.map((x) => `${pct(x.accuracy)} at ${coef(x.klCoef)} (KL ${bits(x.klBits)})`).join(", ") : "not run",
     agrees: have.length ? have.every((x) => x.accuracy < 0.9) : null,
-    note: `agrees: accuracy below 90 % at each of these coefficients. Ours trains at lr ${r.config.train.lr} → ${r.config.train.finalLr} over ${r.config.train.steps} steps; the paper gives no learning rate for the MLP`,
+    note: `rule: accuracy below 90 % at each of these coefficients. Ours trains at lr ${r.config.train.lr} → ${r.config.train.finalLr} over ${r.config.train.steps} steps; the paper gives no learning rate for the MLP`,
   };
 }
 
@@ -101,14 +101,14 @@ function manualRowClaims(r: MlpResults, paper: PaperRow[]): Claim[] {
       paper: `Table 2: accuracy ${paperPct(pm.accuracy)}, train NLL ${bits(pm.trainNllBits)} bits`,
       ours: m ? `accuracy ${pct(m.accuracy)}, train NLL ${bits(m.trainNllBits)} bits (${m.nllBitsPerExample.toExponential(1)} per example)` : "not run",
       agrees: m ? m.accuracy === 1 : null,
-      note: "agrees: accuracy 100 % over posterior samples",
+      note: "rule: accuracy 100 % over posterior samples",
     },
     {
       claim: "the manual row's KL (Table 2)",
       paper: `Table 2: ${bits(pm.klBits)} bits; B.9.3: N·H(p) with the optimal prior`,
       ours: m ? `${bits(m.klBits)} bits; N·H(p) = ${bits(hp)} bits` : "not run",
       agrees: m ? Math.abs(m.klBits! - pm.klBits!) <= 0.1 * pm.klBits! : null,
-      note: "agrees: within 10 % of the paper's. The paper does not say which prior variance it paired with the ν = −10 posteriors; ours puts the prior's components at the posterior's ν, where the KL is N·H(p)",
+      note: "rule: within 10 % of the paper's. The paper does not say which prior variance it paired with the ν = −10 posteriors; ours puts the prior's components at the posterior's ν, where the KL is N·H(p)",
     },
   ];
 }
@@ -126,14 +126,14 @@ function fig9Claims(r: MlpResults): Claim[] {
       paper: "Fig. 9 (C.2): unimodal",
       ours: `${finalModes(lt)} mode(s) at the end of the Fig. 9 run (${coef(r.fig9.learned.klCoef)}); unimodal at the end: ${uni.length ? uni.map((k) => coef(Number(k.split("/")[1]))).join(", ") : "no run"}`,
       agrees: finalModes(lt) === 1,
-      note: "agrees: the Fig. 9 run's prior density has one mode at the last step (modes counted on a grid over [−25, 25])",
+      note: "rule: the Fig. 9 run's prior density has one mode at the last step (modes counted on a grid over [−25, 25])",
     },
     {
       claim: "the manual solution's prior is multimodal with low-variance components",
       paper: "Fig. 9 (C.2): three narrow components on the weight clusters",
       ours: mt ? `${finalModes(mt)} modes after training; widest used component σ² = ${manualS2.toExponential(1)} vs the learned prior's narrowest ${learnedS2.toExponential(1)}` : "not run",
       agrees: mt ? finalModes(mt) >= 2 && manualS2 < learnedS2 : null,
-      note: "agrees: ≥ 2 modes, and every used manual component narrower than every learned one",
+      note: "rule: ≥ 2 modes, and every used manual component narrower than every learned one",
     },
   ];
 }

@@ -30,7 +30,7 @@ function prose(r: MlpResults): string {
   const paperTop = paperRows().find((p) => p.init === "random" && p.klCoef === top.klCoef);
   const c = r.config;
   const ordering = shortest
-    ? `The ordering the paper draws from Table 2 holds — the manual solution has the shortest codelength (${bits(m!.codelengthBits)} bits against ≥ ${bits(best)} for every trained run)`
+    ? `The ordering the paper draws from Table 2 holds — the manual solution has the shortest codelength (${bits(m!.codelengthBits)} bits against ≥ ${bits(best)} for every random-init run)`
     : `The ordering the paper draws from Table 2 does not hold here — the manual solution's codelength is ${bits(m?.codelengthBits)} bits against ${bits(best)} for the best trained run`;
   const collapse = uni.length ? `the prior ends unimodal at ${uni.join(", ")} here` : "no random-init prior ends unimodal here";
   const fit =
@@ -40,8 +40,8 @@ function prose(r: MlpResults): string {
   return (
     `${ordering}, and ${collapse} — but ${fit}: we train with a learning rate of ${coef(c.train.lr)} decaying to ${coef(c.train.finalLr)} ` +
     `(C.1's 1e−3 left every run far from convergence in the \`cpu\` step budget), and report the train NLL summed over the ` +
-    `${c.trainSetSize.toLocaleString("en-US")} training examples. L_Ψ counts 32 bits per prior parameter (${c.prior.components} components × (μ, ν, w) ` +
-    `for the random-init rows; the manual row's optimal prior has ${r.manual.priorComponents ?? r.manual.histogram.values.length}). ` +
+    `${c.trainSetSize.toLocaleString("en-US")} training examples. L_Ψ counts 32 bits per prior parameter (${c.prior.components} components × (μ, ν, w) per prior group ` +
+    `for the random-init rows; the manual row's optimal prior has ${r.manual.priorComponents ?? r.manual.histogram.values.length}, one per distinct weight value, B.9.3). ` +
     "`notebooks/02-mlp-identity.ipynb` discusses each difference; `figures/mlp-identity/claims.md` lists the paper's claims beside ours."
   );
 }
