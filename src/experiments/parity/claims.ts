@@ -8,8 +8,8 @@ import type { ParityResults, ParityRow } from "./types";
 
 /** An accuracy as "100 %" or "67.0 %". */
 export const pct = (x: number) => (x === 1 ? "100 %" : `${(100 * x).toFixed(1)} %`);
-/** Bits as "80,044" (≥ 10⁴) or "871.6". */
-export const bits = (x: number) => (Math.abs(x) >= 1e4 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
+/** Bits as "80,044" (≥ 10⁴), "4,711.6" or "871.6". */
+export const bits = (x: number) => (Math.abs(x) >= 1e4 ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 1e3 ? x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : x.toFixed(1));
 /** The paper's rounded bits as "6.5M", "2.0K" or "17.2". */
 export const paperBits = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}K` : String(x));
 
