@@ -8,8 +8,11 @@ import type { ParityResults, ParityRow } from "./types";
 
 /** An accuracy as "100 %" or "67.0 %". */
 export const pct = (x: number) => (x === 1 ? "100 %" : `${(100 * x).toFixed(1)} %`);
-/** Bits as "80,044" (≥ 10⁴), "4,711.6" or "871.6". */
-export const bits = (x: number) => (Math.abs(x) >= 1e4 ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 1e3 ? x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : x.toFixed(1));
+/** Bits as "80,044" (≥ 10⁴ or an integer), "4,711.6" or "871.6". */
+export const bits = (x: number) =>
+  Math.abs(x) >= 1e4 || Number.isInteger(x) ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 1e3 ? x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : x.toFixed(1);
+/** A number with a typographic minus sign (−10). */
+export const signed = (x: number) => String(x).replace("-", "−");
 /** The paper's rounded bits as "6.5M", "2.0K" or "17.2". */
 export const paperBits = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}K` : String(x));
 
@@ -58,7 +61,7 @@ function manualClaims(r: ParityResults): Claim[] {
     {
       claim: "the compiled solution is exact, also on the longer inputs",
       paper: `Table 1: train ${pct(pm.trainAcc)}, OOD ${pct(pm.oodAcc)}`,
-      ours: `train ${pct(m.trainAcc)}, OOD ${pct(m.oodAcc)} (posterior samples, ν = ${r.config.posterior.nu}); exact at ${lengths.filter((a) => a.accuracy === 1).length} of ${lengths.length} lengths with the compiled weights`,
+      ours: `train ${pct(m.trainAcc)}, OOD ${pct(m.oodAcc)} (posterior samples, ν = ${signed(r.config.posterior.nu)}); exact at ${lengths.filter((a) => a.accuracy === 1).length} of ${lengths.length} lengths with the compiled weights`,
       agrees: m.trainAcc === 1 && m.oodAcc === 1,
       note: `agrees: 100 % on training lengths 1–${T} and OOD lengths ${T + 1}–${2 * T} under posterior samples`,
     },

@@ -1,5 +1,5 @@
 /** The parity part of the README's Results section, rendered from results. */
-import { claims, bits, paperBits, paperRow, pct } from "./claims";
+import { claims, bits, paperBits, paperRow, pct, signed } from "./claims";
 import type { ParityResults, ParityRow } from "./types";
 
 const ROW_LABELS: Record<string, string> = { "random/mle": "random, MLE", "random/variational": "random, variational", manual: "manual (compiled)" };
@@ -37,7 +37,7 @@ function findings(r: ParityResults): string {
   if (m && lengths.length) {
     const exact = lengths.every((a) => a.accuracy === 1);
     const sampled = lengths.every((a) => a.sampledAccuracy === 1);
-    out.push(`the compiled solution is ${exact ? "exact at every length" : `exact at ${lengths.filter((a) => a.accuracy === 1).length} of ${lengths.length} lengths`} (${sampled ? "also" : "not always"} under ν = ${r.config.posterior.nu} posterior samples)`);
+    out.push(`the compiled solution is ${exact ? "exact at every length" : `exact at ${lengths.filter((a) => a.accuracy === 1).length} of ${lengths.length} lengths`} (${sampled ? "also" : "not always"} under ν = ${signed(r.config.posterior.nu)} posterior samples)`);
   }
   if (m && rv && rv.codelength && m.codelength) {
     const pm = paperRow("manual", "variational")!;
@@ -58,7 +58,20 @@ function findings(r: ParityResults): string {
     out.push(`The compiled solution's KL depends on the prior grouping, which the paper does not state: ${at("tensor")} bits with one optimal prior per tensor (paper: "${paperBits(paperRow("manual", "variational")!.klBits!)}"), ${at("column")} per column, ${at("all")} for one prior over the model.`);
   }
   out.push("`notebooks/03-parity.ipynb` compares every number and explains the differences.");
-  return out.join(" ");
+  return wrap(out.join(" "));
+}
+
+/** Prose wrapped at `width` columns (as the README is written). */
+function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  return [...lines, line].join("\n");
 }
 
 /** Markdown for the README's Results section. */
