@@ -30,6 +30,20 @@ export function tables(r: ParityResults): Record<string, Table> {
   }
   const m = r.manual;
   if (m) {
+    const c = r.config.model;
+    out["compiled-solution"] = {
+      title: "The compiled program: its minimal size, the padded model, and what fills it",
+      columns: ["quantity", "program", "model"],
+      rows: [
+        ["dModel", m.minimal.dModel, c.dModel],
+        ["heads", m.minimal.heads, c.heads],
+        ["dHead", m.minimal.dHead, c.dHead],
+        ["dMlp (MLP hidden units)", m.minimal.dMlp, c.dMlp],
+        ["weights", null, m.totalWeights],
+        ["non-zero weights", null, m.nonzeroWeights],
+        ["distinct values", null, m.histogram.values.length],
+      ],
+    };
     out["kl-by-grouping"] = {
       title: `KL (bits) of the manual posterior (ν = ${r.config.posterior.nu}) under the optimal prior (B.9.3), by prior grouping`,
       columns: ["grouping", "groups", "klBits", "entropyBits"],
