@@ -5,3 +5,4 @@ export * from "./interpreter";
 export * from "./compiler";
 export { parityProgram, modularSumProgram, parityLayersNeeded } from "./programs/parity";
 export { lastBitProgram } from "./programs/last-bit";
+export * from "./inspect";

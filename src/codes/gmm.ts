@@ -13,6 +13,9 @@ import * as tf from "@tensorflow/tfjs";
 import { LOG_2PI } from "./normal";
 import type { Rng } from "../core/rng";
 import { normal } from "../core/rng";
+import { densityGrid } from "./gmm-summary";
+
+export { densityGrid } from "./gmm-summary";
 
 /** A scalar GMM (B.9.1): component means μ, variance parameters ν (σ² = softplus ν), mixing logits w. */
 export interface Gmm {
@@ -126,32 +129,6 @@ export function gmmLogPdfSplit(g: Gmm, center: number, offset: number): number {
   return m + Math.log(sum);
 }
 const scratch = new Float64Array(8);
-
-/**
- * x values for evaluating spiky densities (GMMs with narrow components): `points` uniform points
- * over [lo, hi] plus, around every centre, the points μ + σ·i/`perSigma` for |i| ≤ `reach`·`perSigma`
- * (within ±`reach` σ), sorted and unique. `dedupe` maps centres to keys; a repeated key adds no points
- * (for many near-equal centres).
- */
-export function densityGrid(
-  centres: readonly { mu: number; sigma: number }[],
-  lo: number,
-  hi: number,
-  o: { points: number; reach: number; perSigma: number; dedupe?: (c: { mu: number; sigma: number }) => string },
-): number[] {
-  const xs = Array.from({ length: o.points }, (_, i) => lo + ((hi - lo) * i) / (o.points - 1));
-  const seen = new Set<string>();
-  const n = Math.round(o.reach * o.perSigma);
-  for (const c of centres) {
-    if (o.dedupe) {
-      const key = o.dedupe(c);
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    for (let i = -n; i <= n; i++) xs.push(c.mu + (c.sigma * i) / o.perSigma);
-  }
-  return [...new Set(xs.filter((x) => x >= lo && x <= hi))].sort((a, b) => a - b);
-}
 
 /**
  * The number of modes (local maxima) of a GMM density. Evaluated in log space on a grid built

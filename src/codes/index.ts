@@ -6,3 +6,5 @@ export * from "./optimal-prior";
 export * from "./codelength";
 export * from "./bit-code";
 export { normalCdf, normalSf, normalQuantile, normalPdf, LN2 } from "./normal";
+export { summaryPdf, priorGrid } from "./gmm-summary";
+export type { PriorSummary } from "./gmm-summary";

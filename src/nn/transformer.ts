@@ -166,6 +166,25 @@ export function heNormalInit(cfg: TransformerConfig, rng: Rng): Record<string, F
   return out;
 }
 
+export const QK_INITS = ["he", "scaled"] as const;
+/** How W_Q, W_K start in `randomInit`. */
+export type QkInit = (typeof QK_INITS)[number];
+
+/**
+ * He-normal initial weights (`heNormalInit`) with W_Q, W_K as `qkInit` says: "he" = He-normal as
+ * every other matrix; "scaled" = He-normal × d_head^(−1/4) each. This attention has no 1/√d_head
+ * factor (the compiler's parameterisation), so "scaled" gives at init exactly the scores of a
+ * standard Transformer (scores / √d_head) with He-normal weights.
+ */
+export function randomInit(cfg: TransformerConfig, qkInit: QkInit, rng: Rng): Record<string, Float32Array> {
+  const w = heNormalInit(cfg, rng);
+  if (qkInit === "he") return w;
+  if (qkInit !== "scaled") throw new UsageError(`qkInit must be "scaled" or "he", got '${qkInit}'`);
+  const f = Math.pow(cfg.dHead, -0.25);
+  for (const n of ["attn/Wq", "attn/Wk"]) w[n] = w[n].map((v) => v * f);
+  return w;
+}
+
 /** Creates one tensor per parameter from flat values (caller disposes). */
 export function weightsFromValues(cfg: TransformerConfig, values: WeightValues): Weights {
   const w: Weights = {};

@@ -1,6 +1,7 @@
 /**
  * Adam (Kingma & Ba, 2014) with a learning-rate schedule, and the schedule of
- * C.1: linear warmup, then exponential decay to a final rate at the last step.
+ * C.1: linear warmup, then exponential decay to a final rate (at the last step, or
+ * after `decaySteps` steps, constant from then on).
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -68,16 +69,22 @@ export interface ScheduleOptions {
   learningRate: number;
   /** Linear warmup steps from 0 (0 = none). */
   warmupSteps: number;
-  /** Total steps; the rate decays exponentially from the peak to `finalLearningRate` at the last step. */
+  /** Total steps; with `decaySteps` 0 the rate decays exponentially from the peak to `finalLearningRate` at the last step. */
   totalSteps: number;
-  /** Learning rate at the last step. */
+  /** Learning rate at the end of the decay. */
   finalLearningRate: number;
+  /**
+   * Steps of exponential decay after warmup, constant at `finalLearningRate` after them;
+   * 0 or absent = decay until the last step (totalSteps − 1 − warmupSteps steps).
+   */
+  decaySteps?: number;
 }
 
-/** The learning rate at `step` (0-based): linear warmup, then exponential decay. */
+/** The learning rate at `step` (0-based): linear warmup, then exponential decay over `decaySteps` (0: to the last step). */
 export function learningRateAt(step: number, s: ScheduleOptions): number {
   if (step < s.warmupSteps) return (s.learningRate * (step + 1)) / s.warmupSteps;
-  const span = Math.max(1, s.totalSteps - 1 - s.warmupSteps);
+  const decay = s.decaySteps ?? 0;
+  const span = decay > 0 ? decay : Math.max(1, s.totalSteps - 1 - s.warmupSteps);
   const frac = Math.min(1, (step - s.warmupSteps) / span);
   return s.learningRate * Math.pow(s.finalLearningRate / s.learningRate, frac);
 }

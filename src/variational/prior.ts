@@ -9,7 +9,10 @@
  * `variational/kl.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Gmm, GmmTensors, gmm, softplus, logMixing } from "../codes/gmm";
+import { Gmm, GmmTensors, countModes, gmm, softplus, logMixing } from "../codes/gmm";
+import type { PriorSummary } from "../codes/gmm-summary";
+
+export type { PriorSummary } from "../codes/gmm-summary";
 import { UsageError, assertChoice } from "../core/errors";
 import type { Rng } from "../core/rng";
 import { ParamSpec, WeightValues, checkSpecs, sizeOf, variableFrom } from "../nn/param-tree";
@@ -34,6 +37,11 @@ export function weightGroups(specs: readonly ParamSpec[], values: WeightValues, 
     const c = s.shape[s.shape.length - 1];
     return Array.from({ length: c }, (_, j) => ({ group: `${s.name}[:, ${j}]`, weights: v.filter((_, i) => i % c === j) }));
   });
+}
+
+/** A group's GMM as plain numbers (μ, σ² = softplus(ν), π = softmax(w)) with its mode count, for results and figures. */
+export function summarizePrior(group: string, g: Gmm): PriorSummary {
+  return { group, mu: [...g.mu], sigma2: g.nu.map(softplus), pi: logMixing(g.w).map(Math.exp), modes: countModes(g) };
 }
 
 /** How the prior is laid over the parameter tree, and its initial GMMs. */
