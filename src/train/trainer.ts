@@ -70,6 +70,8 @@ export interface TrainOptions {
   warmupSteps: number;
   /** Learning rate at the last step (exponential decay from the peak). */
   finalLearningRate: number;
+  /** Steps of the exponential decay after warmup, constant after (0 or absent: until the last step). */
+  decaySteps?: number;
   /** Adam β₁, β₂, ε. */
   beta1: number;
   beta2: number;
@@ -225,7 +227,7 @@ export class Trainer<B extends object> {
   /** The learning rate used at step `step` (0-based). */
   learningRateAt(step: number): number {
     const o = this.options;
-    return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate });
+    return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate, decaySteps: o.decaySteps });
   }
 
   /** The objective on one minibatch: [loss, KL (or 0), mean NLL] as tensors, in bits. */

@@ -7,7 +7,6 @@
  */
 import type { Experiment } from "../../lab/experiment";
 import { UsageError } from "../../core/errors";
-import { learningRateAt, ScheduleOptions } from "../../train/adam";
 import { MlpIdentityConfig, klCoefList, learnedKlCoef, presets, schema } from "./config";
 import type { MlpIdentityMetrics } from "./types";
 import { run } from "./run";
@@ -20,12 +19,6 @@ export type { MlpIdentityConfig } from "./config";
 export type * from "./types";
 export { collapseRun };
 
-/** Whether train/adam.ts's schedule honours `decaySteps` (it lands there separately): a probe of its arithmetic. */
-function scheduleHasDecaySteps(): boolean {
-  const probe = { learningRate: 1, warmupSteps: 0, totalSteps: 10, finalLearningRate: 0.5, decaySteps: 2 } as ScheduleOptions;
-  return Math.abs(learningRateAt(2, probe) - 0.5) < 1e-12;
-}
-
 /** Checks across fields, before any training. */
 function check(c: MlpIdentityConfig): void {
   const ks = klCoefList(c);
@@ -34,9 +27,6 @@ function check(c: MlpIdentityConfig): void {
   }
   if (!ks.includes(learnedKlCoef(c))) {
     throw new UsageError(`mlp-identity: report.learnedKlCoef ${c.report.learnedKlCoef} must be one of train.klCoef [${ks.join(", ")}] (or null)`);
-  }
-  if (c.train.decaySteps > 0 && !scheduleHasDecaySteps()) {
-    throw new UsageError("mlp-identity: train.decaySteps > 0 is not supported by this build's learning-rate schedule yet; use 0 (decay until the last step)");
   }
 }
 

@@ -92,8 +92,6 @@ function densityCurve(post: Posterior, prior: Gmm): DensityCurve {
 /** The trainer's options from the config's train.* and optimizer.* keys. */
 export function trainOptions(c: MlpIdentityConfig, objective: "mle" | "variational", klCoef: number): TrainOptions {
   const t = c.train;
-  // train.decaySteps goes to the schedule (train/adam.ts's ScheduleOptions.decaySteps; typed loosely until it lands there).
-  const schedule: { decaySteps?: number } = { decaySteps: t.decaySteps };
   return {
     objective,
     klCoef,
@@ -104,11 +102,11 @@ export function trainOptions(c: MlpIdentityConfig, objective: "mle" | "variation
     learningRate: t.lr,
     warmupSteps: t.warmupSteps,
     finalLearningRate: t.finalLr,
+    decaySteps: t.decaySteps,
     evalEvery: t.evalEvery,
     beta1: c.optimizer.beta1,
     beta2: c.optimizer.beta2,
     epsilon: c.optimizer.eps,
-    ...schedule,
   };
 }
 

@@ -14,7 +14,6 @@ import { TransformerConfig, randomInit, transformerParamSpecs } from "../../nn/t
 import { PointWeights, ParamSpec, Weights } from "../../nn/param-tree";
 import { AdaptivePrior, Posterior, klByGroup, sampledPriorInit, summarizePrior } from "../../variational";
 import { Trainer, TrainModel, TrainOptions, TrainResult } from "../../train/trainer";
-import { learningRateAt } from "../../train/adam";
 import { codelength, priorParameterBits } from "../../codes/codelength";
 import { generateParitySplit, loadParitySplit, paritySplits } from "../../tasks/parity-data";
 import { opSeed, rngStream } from "../../core/rng";
@@ -28,18 +27,6 @@ import type { LengthAccuracy, ParityRow, TrainedRowRecord } from "./types";
 /** Peak resident memory seen so far in this process (MB), sampled by trainRow. */
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss / 2 ** 20));
-
-/**
- * The Trainer with `train.decaySteps` (train/adam.ts's schedule option): trainer.ts's TrainOptions
- * does not carry decaySteps yet, so this passes it to the schedule itself (0 = the Trainer's own).
- */
-class ParityTrainer<B extends object> extends Trainer<B> {
-  decaySteps = 0;
-  override learningRateAt(step: number): number {
-    const o = this.options;
-    return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate, decaySteps: this.decaySteps });
-  }
-}
 
 /** What a row trains: point weights (MLE) or a posterior with its adaptive prior, and how to score at the means. */
 interface RowModel {
@@ -96,6 +83,7 @@ function trainOptions(config: ParityConfig, objective: "mle" | "variational", st
     learningRate: t.lr,
     warmupSteps: t.warmupSteps,
     finalLearningRate: t.finalLr,
+    decaySteps: t.decaySteps,
     beta1: config.optimizer.beta1,
     beta2: config.optimizer.beta2,
     epsilon: config.optimizer.eps,
@@ -105,7 +93,7 @@ function trainOptions(config: ParityConfig, objective: "mle" | "variational", st
 }
 
 /** The Trainer of row `key`: its problem, schedule, evaluation hook, checkpoint and workers. */
-function makeTrainer(key: string, m: RowModel, config: ParityConfig, ctx: RunContext, sets: EvalSets): ParityTrainer<ParityBatch> {
+function makeTrainer(key: string, m: RowModel, config: ParityConfig, ctx: RunContext, sets: EvalSets): Trainer<ParityBatch> {
   const [init, objective] = key.split("/") as ["random" | "manual", "mle" | "variational"];
   const L = config.model.layers;
   const t = config.train;
@@ -121,7 +109,7 @@ function makeTrainer(key: string, m: RowModel, config: ParityConfig, ctx: RunCon
   // the identity keeps its pre-rename shape, so checkpoints written before the config renames still resume
   const posteriorId = { nu: config.posterior.nu, promptComponents: config.posterior.components, temperature: config.posterior.temperature };
   const identity = { experiment: "parity", key, model: m.cfg, layers: L, data: config.data, initNu: config.prior.nu, posterior: posteriorId, grouping: config.prior.grouping, ...(t.decaySteps > 0 ? { decaySteps: t.decaySteps } : {}) };
-  const trainer = new ParityTrainer<ParityBatch>({
+  const trainer = new Trainer<ParityBatch>({
     problem: parityProblem(m.cfg, L, trainSet),
     model: m.model,
     options: trainOptions(config, objective, init === "manual" ? t.manualSteps : t.steps),
@@ -133,7 +121,6 @@ function makeTrainer(key: string, m: RowModel, config: ParityConfig, ctx: RunCon
     identity,
     workers: t.workers > 0 ? { count: t.workers, source: parityProblemSource(m.cfg, L) } : undefined,
   });
-  trainer.decaySteps = t.decaySteps;
   return trainer;
 }
 
