@@ -42,14 +42,14 @@ test("bad input: one line naming the valid choices, exit status 2", () => {
 test("kcdl run at smoke writes results.json and an index; the same seed twice gives identical metrics", () => {
   const outs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-cli-")));
   for (const out of outs) {
-    const r = kcdl("run", "bit-encoding", "--preset", "smoke", "--seed", "5", "--out", out, "--backend", "wasm", "--no-images", "--set", "optimize.steps=200");
+    const r = kcdl("run", "bit-encoding", "--preset", "smoke", "--seed", "5", "--out", out, "--backend", "wasm", "--no-images", "--set", "train.steps=200");
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /backend wasm/);
   }
   const [a, b] = outs.map((o) => JSON.parse(fs.readFileSync(path.join(o, "bit-encoding", "results.json"), "utf8")));
-  assert.equal(a.config.optimize.steps, 200, "the --set override reaches the resolved config");
+  assert.equal(a.config.train.steps, 200, "the --set override reaches the resolved config");
   assert.equal(a.preset, "smoke");
-  assert.deepEqual(a.overrides, { optimize: { steps: 200 } }, "results.json records the overrides it was given");
+  assert.deepEqual(a.overrides, { train: { steps: 200 } }, "results.json records the overrides it was given");
   for (const r of [a, b]) {
     r.startedAt = 0;
     r.durationS = 0;

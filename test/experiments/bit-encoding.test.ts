@@ -5,7 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeTo } from "../helpers";
-import { runExperiment } from "../../src/lab/runner";
+import { resolveExperimentConfig, runExperiment } from "../../src/lab/runner";
+import { bitEncoding, BitEncodingConfig } from "../../src/experiments/bit-encoding";
+import { UsageError } from "../../src/core/errors";
 import { unimodalFrontierPoint } from "../../src/codes/bit-code";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-bit-"));
@@ -44,4 +46,54 @@ test("the same seed on the same backend gives identical metrics", async () => {
   const { results } = await runExperiment("bit-encoding", { preset: "smoke", seed: 3, out: null, backend: "wasm" });
   const strip = (r: Record<string, unknown>) => ({ ...r, startedAt: 0, durationS: 0 });
   assert.deepEqual(strip(results), strip(first));
+});
+
+const committed = () => JSON.parse(fs.readFileSync(path.join(__dirname, "../../../figures/bit-encoding/results.json"), "utf8"));
+
+test("claims are computed from the results: both agree on the committed run, and flip when the numbers do", () => {
+  const r = committed();
+  const [multimodal, unimodal] = bitEncoding.claims(r);
+  assert.equal(multimodal.agrees, true);
+  assert.equal(unimodal.agrees, true);
+  assert.match(multimodal.ours, /1\.0000 bits at P\(correct\) = 1 − 1e−6/);
+  assert.match(unimodal.ours, /2\.280 bits/);
+  assert.match(unimodal.note, /only asymptotically/);
+  assert.match(multimodal.note, /no row here is an eq\. 86 codelength/);
+  const worse = structuredClone(r);
+  worse.selected.at(-1).multimodalKlBits = 1.3;
+  worse.selected.at(-1).unimodalKlBits = 1.5;
+  const [m2, u2] = bitEncoding.claims(worse);
+  assert.equal(m2.agrees, false);
+  assert.equal(u2.agrees, false);
+  assert.match(m2.ours, /1\.3000 bits/);
+});
+
+test("readme renders the README section from the results it is given", () => {
+  const r = committed();
+  const md = bitEncoding.readme(r);
+  assert.match(md, /^### Bit encoding, Figs\. 7–8 \(`figures\/bit-encoding\/`\)/);
+  assert.match(md, /\| 0\.99 \| 1\.3404 \| 1\.0000 \|/);
+  assert.match(md, /\| 1 − 1e−6 \| 2\.2802 \| 1\.0000 \|/);
+  assert.match(md, /multimodal ½N\(±1, 1e−4\)/);
+  assert.match(md, /2\.28 bits at 1 − 1e−6 and 2\.83 at 1 − 1e−12/);
+  const other = structuredClone(r);
+  other.selected.find((s: { pCorrect: number }) => s.pCorrect === 0.99).unimodalKlBits = 1.23456;
+  other.multimodal.componentVariance = 1e-3;
+  const md2 = bitEncoding.readme(other);
+  assert.match(md2, /\| 0\.99 \| 1\.2346 \| 1\.0000 \|/);
+  assert.match(md2, /½N\(±1, 1e−3\)/);
+});
+
+test("config: the shared vocabulary (train.*, optimizer.* with β₂ = 0.99), old keys refused, check() before any work", async () => {
+  const c = resolveExperimentConfig(bitEncoding, "cpu", { train: { lr: 0.05, finalLr: 1e-4 } }) as BitEncodingConfig;
+  assert.equal(c.train.lr, 0.05);
+  assert.equal(c.train.steps, 2000);
+  assert.deepEqual(c.optimizer, { name: "adam", beta1: 0.9, beta2: 0.99, eps: 1e-8 });
+  assert.throws(() => resolveExperimentConfig(bitEncoding, "cpu", { optimize: { learningRate: 0.1 } }), /unknown config key 'optimize\.learningRate'/);
+  assert.throws(() => resolveExperimentConfig(bitEncoding, "cpu", { optimizer: { name: "sgd" } }), /must be one of adam/);
+  const out = path.join(tmp, "never-created");
+  for (const overrides of [{ pMax: 1 }, { optimize: { targets: [0.9, 1] } }, { train: { warmupSteps: 2000 } }]) {
+    await assert.rejects(runExperiment("bit-encoding", { preset: "smoke", out, backend: "wasm", overrides }), UsageError);
+  }
+  assert.ok(!fs.existsSync(out), "nothing written before the check");
 });
