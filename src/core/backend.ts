@@ -28,6 +28,7 @@ let active: BackendInfo | undefined;
 /** Loads a native tfjs-node package; returns a reason string if it is unusable. */
 function tryNative(pkg: string): string | undefined {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the native package is chosen at run time and may be absent
     require(pkg);
   } catch (err) {
     return `${pkg}: ${(err as Error).message.split("\n")[0]}`;
@@ -69,6 +70,7 @@ export async function initBackend(requested: string = "auto"): Promise<BackendIn
     }
   }
   if (want === "auto" || want === "wasm") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the wasm backend loads only when no native one is used
     require("@tensorflow/tfjs-backend-wasm");
     if (await activate("wasm")) {
       patchWasmKernels();

@@ -69,5 +69,9 @@ export interface Experiment<C extends object, M extends object> {
 }
 
 // The registry holds experiments of different config types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each experiment has its own C and M; `unknown` would reject them all
 export type AnyExperiment = Experiment<any, any>;
+
+/** The results of some experiment (a parsed results.json): its header is checked by `checkResults`, the rest is that experiment's. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- its shape is the experiment's, so callers read it as their own Results<C, M>
+export type AnyResults = any;

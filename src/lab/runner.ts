@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AnyExperiment, PRESETS, Preset } from "./experiment";
+import { AnyExperiment, AnyResults, PRESETS, Preset } from "./experiment";
 import { getExperiment } from "./registry";
 import { fieldAt, overrideKeys, resolveSchema, valueAt } from "./schema";
 import { claimsTable } from "./claims";
@@ -49,8 +49,7 @@ export interface RunOptions {
 }
 
 export interface RunOutput {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  results: any;
+  results: AnyResults;
   /** Files written (results.json, figures, tables, claims). */
   files: string[];
   backend: BackendInfo;
@@ -193,8 +192,7 @@ async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRu
  * Writes results.json and renders figures, tables and claims into `dir`, with `dir`
  * marked incomplete from the first write to the last (lab/output.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function writeResults(exp: AnyExperiment, results: any, dir: string, staticImages = true): Promise<string[]> {
+export async function writeResults(exp: AnyExperiment, results: AnyResults, dir: string, staticImages = true): Promise<string[]> {
   markIncomplete(dir);
   const resultsFile = path.join(dir, "results.json");
   writeJsonAtomic(resultsFile, results);
@@ -202,8 +200,7 @@ export async function writeResults(exp: AnyExperiment, results: any, dir: string
 }
 
 /** Renders an experiment's figures, tables and claims (`claims.{csv,md,html}`) from a results object into `dir`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function render(exp: AnyExperiment, results: any, dir: string, staticImages = true): Promise<string[]> {
+export async function render(exp: AnyExperiment, results: AnyResults, dir: string, staticImages = true): Promise<string[]> {
   const file = path.join(dir, "results.json");
   checkResults(exp, results, file);
   // Everything is computed before the first file is touched, so a bad results object writes nothing.
@@ -228,8 +225,7 @@ export async function render(exp: AnyExperiment, results: any, dir: string, stat
 }
 
 /** Checks a results object's header against `exp` (the experiment, preset, seed, config), naming the file and field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function checkResults(exp: AnyExperiment, results: any, file: string): void {
+export function checkResults(exp: AnyExperiment, results: AnyResults, file: string): void {
   const fail = (field: string, why: string) => {
     throw new KcdlError(`${file}: field '${field}' ${why}; this is not a results.json of ${exp.name} written by this version — re-run \`npx kcdl run ${exp.name}\``, 2);
   };
@@ -249,8 +245,7 @@ export function checkResults(exp: AnyExperiment, results: any, file: string): vo
  * Reads the results.json of experiment `name` in `<out>/<name>/` (default: the folder a
  * run with these options writes, lab/output.ts; the committed cpu run without options).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function loadResults(name: string, where: string | { out?: string; preset?: string; seed?: number; overrides?: object } = {}): any {
+export function loadResults(name: string, where: string | { out?: string; preset?: string; seed?: number; overrides?: object } = {}): AnyResults {
   const exp = getExperiment(name);
   const o = typeof where === "string" ? { out: where } : where;
   const dir = runDir(exp.name, { out: o.out, preset: o.preset ?? "cpu", seed: o.seed ?? 1, overrides: o.overrides ?? {} });

@@ -104,8 +104,6 @@ function checkConfig(cfg: TransformerConfig): void {
   if (!Number.isFinite(cfg.normAlpha)) throw new UsageError(`transformer config 'normAlpha' must be finite, got ${cfg.normAlpha}`);
 }
 
-const NORMS = ["attn/norm", "mlp/norm", "out/norm"] as const;
-
 /** The parameter tree of a model (names and shapes as in the module table). */
 export function transformerParamSpecs(cfg: TransformerConfig): ParamSpec[] {
   checkConfig(cfg);

@@ -49,7 +49,7 @@ function kernelWriter(): WriteDisplayData | undefined {
 /** tslab's public module, or undefined when it does not resolve. */
 function tslab(): TslabModule | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab is optional: resolved at run time, absent outside a kernel
     return require("tslab") as TslabModule;
   } catch {
     return undefined;

@@ -93,8 +93,7 @@ export class StaticRenderer {
     if (!exe) return undefined;
     let browser: Browser | undefined;
     try {
-      // Lazy: playwright-core is a 3.6 MB bundle that most code paths never need.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: playwright-core is a 3.6 MB bundle that most code paths never need
       const { chromium } = require("playwright-core") as typeof import("playwright-core");
       browser = await chromium.launch({
         executablePath: exe,
@@ -142,8 +141,7 @@ export class StaticRenderer {
     const fig = { data: spec.data, layout, config: spec.config ?? {} };
     const url: string = await this.page.evaluate(
       // Runs in the browser page, where plotly.js defined window.Plotly.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      ({ fig, o }) => (globalThis as any).Plotly.toImage(fig, o),
+      ({ fig, o }) => (globalThis as unknown as { Plotly: { toImage(f: unknown, opts: unknown): Promise<string> } }).Plotly.toImage(fig, o),
       { fig, o },
     );
     const comma = url.indexOf(",");

@@ -59,17 +59,19 @@ function checkTable(table: Table): void {
 
 // ---- danfojs-node, loaded lazily without disturbing the main tfjs -----------------------
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Danfo = any;
+/** The part of danfojs-node used here (its own typings would pull in tfjs-node's). */
+interface Danfo {
+  DataFrame: new (rows: Cell[][], opts: { columns: string[] }) => object;
+  toCSV(df: object): unknown;
+}
 let danfo: Danfo | undefined;
 
 /** Loads danfojs-node once, restoring tfjs's global kernel/gradient registries and platform. */
 export function loadDanfo(): Danfo {
   if (danfo) return danfo;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const tf = require("@tensorflow/tfjs") as any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const globals: Map<string, any> | undefined = (globalThis as any)._tfGlobals;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: report/ loads tfjs only when a CSV is written
+  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  const globals = (globalThis as { _tfGlobals?: Map<string, unknown> })._tfGlobals;
   const saved = new Map<string, Map<unknown, unknown>>();
   for (const key of ["kernelRegistry", "gradRegistry"]) {
     const reg = globals?.get(key);
@@ -81,7 +83,8 @@ export function loadDanfo(): Danfo {
   const warn = console.warn;
   console.warn = () => undefined;
   try {
-    danfo = require("danfojs-node");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: danfojs-node is large and only CSV writing needs it
+    danfo = require("danfojs-node") as Danfo;
   } finally {
     try {
       for (const [key, before] of saved) {

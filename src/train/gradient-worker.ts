@@ -53,7 +53,7 @@ function run(shapes: Record<string, number[]>, weights: Record<number, Record<st
   let problem: TrainProblem<object>;
   try {
     await initBackend(backend);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the problem's module is named at run time by the parent
     const factory = require(source.module)[source.factory];
     if (typeof factory !== "function") throw new Error(`module '${source.module}' exports no function '${source.factory}'`);
     problem = factory(source.args);

@@ -11,8 +11,7 @@ import { UsageError } from "../../src/core/errors";
 import { unimodalFrontierPoint } from "../../src/codes/bit-code";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-bit-"));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let first: any;
+let first: Record<string, unknown> = {};
 
 test("bit-encoding at smoke: results contract, frontiers, and optimisation on the frontier", async () => {
   const { results, files } = await runExperiment("bit-encoding", { preset: "smoke", seed: 3, out: tmp, backend: "wasm", staticImages: false });

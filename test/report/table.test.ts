@@ -19,7 +19,7 @@ function parseCsv(text: string): (string | number | null)[][] {
       let s = "";
       i++;
       for (;;) {
-        if (text[i] === '"' && text[i + 1] === '"') (s += '"'), (i += 2);
+        if (text[i] === '"' && text[i + 1] === '"') { s += '"'; i += 2; }
         else if (text[i] === '"') { i++; break; }
         else s += text[i++];
       }
@@ -92,7 +92,7 @@ test("writeTable writes csv/md/html; the CSV parses back to the rows", async () 
     assert.deepEqual(parsed.slice(1), expected);
     const md = fs.readFileSync(files[1], "utf8");
     assert.match(md, /^### Table 1 \\\| codelengths\n\n\| model \| bits, total/);
-    assert.match(md, /\| MLP \| 1235 \|  \| 0\.3 \|/);
+    assert.match(md, /\| MLP \| 1235 \| {2}\| 0\.3 \|/);
     assert.match(md, /\| a,b \| 1e-20 \| line break \| 0\.3333 \|/);
     const html = fs.readFileSync(files[2], "utf8");
     assert.ok(html.includes("&lt;b&gt;&amp;&lt;/b&gt;"));

@@ -36,7 +36,7 @@ test("Gaussian posterior vs 1-component prior: closed form equals the textbook f
 
 test("3-component prior: MC KL per tensor agrees with quadrature; per-column groups sum per column", () => {
   const post = new Posterior(specs, { means, nu: -3 });
-  const init = (_g: unknown, w: number[]) => gmm([-0.5, 0, 0.8], [-2, -1, -2.5], [0.1, 0, -0.3]);
+  const init = () => gmm([-0.5, 0, 0.8], [-2, -1, -2.5], [0.1, 0, -0.3]);
   const prior = new AdaptivePrior(specs, means, { grouping: "column", components: 3, init });
   assert.deepEqual(
     prior.groups().map((g) => g.name),
