@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { closeTo } from "../helpers";
+import { closeTo } from "../support/helpers";
 import { runExperiment } from "../../src/experiments/runner";
 import { unimodalFrontierPoint } from "../../src/codes/bit-code";
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import { runExperiment } from "../../src/experiments/runner";
 import { countModes } from "../../src/codes/gmm";
 import { manualIdentityWeights, mlpSpecs, mlpNllBitsPerExample, mlpForward } from "../../src/nn/mlp";

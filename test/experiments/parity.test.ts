@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import { parityExperiment, defaults, optimalPriorKl, weightGroups, compileManual } from "../../src/experiments/parity";
 import { Posterior } from "../../src/variational";
 import { transformerParamSpecs, forward, makeBatch, disposeForward } from "../../src/nn/transformer";

@@ -1,7 +1,7 @@
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import { Posterior, AdaptivePrior, PointWeights, treeKlBitsT, klByGroup, sampledPriorInit, ParamSpec } from "../../src/variational";
 import { gaussian, gmm, softplus } from "../../src/codes/gmm";
 import { klQuadratureBits } from "../../src/codes/quadrature";
