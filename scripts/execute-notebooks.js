@@ -11,7 +11,8 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { executeNotebook } = require("../dist/report/notebook-runner");
+// Compiled by `tsc -p scripts/tsconfig.json` (npm run notebooks) into .test-build/.
+const { executeNotebook } = require("../.test-build/scripts/notebook-runner");
 const { writeFileAtomic } = require("../dist/core/io");
 
 async function main() {

@@ -4,6 +4,9 @@
  * are never modified), and checks: no failing cell, no error output, at least
  * one figure displayed (PNG or plotly JSON) and at least one file exported.
  * A throwaway notebook first checks the harness itself.
+ *
+ * Without Jupyter every test here is reported as skipped, with the install
+ * hint; with KCDL_REQUIRE_JUPYTER=1 (.ci/run) a missing Jupyter fails them.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,12 +19,17 @@ import {
   NotebookJson,
   executeNotebook,
   jupyterAvailable,
+  jupyterRequired,
   outputText,
   summarizeNotebook,
-} from "../src/report/notebook-runner";
+} from "../scripts/notebook-runner";
 
 const repo = packageRoot();
 const NOTEBOOK_TIMEOUT_MS = 30 * 60_000;
+
+/** node:test's `skip`: the install hint when Jupyter is missing, unless the CI variable requires it. */
+const jupyter = jupyterAvailable();
+const skip: string | false = jupyter.ok || jupyterRequired() ? false : jupyter.message;
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -111,12 +119,12 @@ function selfCheckNotebook(): NotebookJson {
   };
 }
 
-test("Jupyter with nbconvert and nbclient is installed", () => {
+test("Jupyter with nbconvert and nbclient is installed", { skip }, () => {
   const check = jupyterAvailable();
   assert.ok(check.ok, check.ok ? "" : check.message);
 });
 
-test("harness executes a minimal tslab notebook", { timeout: 10 * 60_000 }, async () => {
+test("harness executes a minimal tslab notebook", { timeout: 10 * 60_000, skip }, async () => {
   requireSetup();
   // Beside notebooks/ (in the git-ignored /tmp/), so `../dist/...` resolves as it does there.
   const dir = path.join(repo, "tmp");
@@ -154,7 +162,7 @@ const notebooks = fs.existsSync(notebooksDir)
   : [];
 
 for (const name of notebooks) {
-  test(`notebook ${name} runs top to bottom at the smoke preset`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
+  test(`notebook ${name} runs top to bottom at the smoke preset`, { timeout: NOTEBOOK_TIMEOUT_MS, skip }, async () => {
     const file = path.join(notebooksDir, name);
     const before = fs.readFileSync(file, "utf8");
     await runAndCheck(file);
