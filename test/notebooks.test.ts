@@ -10,6 +10,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -160,6 +161,21 @@ const notebooksDir = path.join(repo, "notebooks");
 const notebooks = fs.existsSync(notebooksDir)
   ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort()
   : [];
+
+test("the committed notebooks are stored exactly as Jupyter writes them (a save in JupyterLab leaves no diff)", { skip }, () => {
+  assert.ok(jupyter.ok, jupyter.ok ? "" : jupyter.message);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-nbformat-"));
+  try {
+    const rewrite = "import nbformat, sys\nfor src, dst in zip(sys.argv[1::2], sys.argv[2::2]):\n    nbformat.write(nbformat.read(src, as_version=4), dst)";
+    const pairs = notebooks.flatMap((n) => [path.join(notebooksDir, n), path.join(tmp, n)]);
+    const r = spawnSync(jupyter.python, ["-c", rewrite, ...pairs], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const differ = notebooks.filter((n) => !fs.readFileSync(path.join(tmp, n)).equals(fs.readFileSync(path.join(notebooksDir, n))));
+    assert.deepEqual(differ, [], "notebooks whose bytes nbformat would rewrite (rerun `npm run notebooks`, or rewrite them with nbformat)");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
 
 for (const name of notebooks) {
   test(`notebook ${name} runs top to bottom at the smoke preset`, { timeout: NOTEBOOK_TIMEOUT_MS, skip }, async () => {
