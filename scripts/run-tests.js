@@ -8,6 +8,7 @@
  *   npm test                                   # everything
  *   npm test -- notebooks report/              # only test files whose path contains one of these
  *   npm test -- --test-name-pattern=zmap       # node --test options pass through
+ *   node scripts/run-tests.js --list           # print the files it would run
  */
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -25,7 +26,8 @@ function walk(dir) {
 }
 
 const args = process.argv.slice(2);
-const options = args.filter((a) => a.startsWith("-"));
+const list = args.includes("--list");
+const options = args.filter((a) => a.startsWith("-") && a !== "--list");
 const filters = args.filter((a) => !a.startsWith("-"));
 
 const files = walk(built)
@@ -40,6 +42,11 @@ const files = walk(built)
 if (files.length === 0) {
   process.stderr.write(`run-tests: no test files under ${path.relative(root, built)}${filters.length ? ` matching ${filters.join(", ")}` : ""}\n`);
   process.exit(1);
+}
+
+if (list) {
+  process.stdout.write(files.map((f) => path.relative(root, f)).join("\n") + "\n");
+  process.exit(0);
 }
 
 const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...options, ...files], { stdio: "inherit" });
