@@ -102,14 +102,14 @@ function klThroughput(nWeights, samples) {
     nu: own(tf.fill([nWeights, 1], -10)),
     w: tf.zeros([nWeights, 1]),
   };
-  const p = kcdl.gmmToTensors(kcdl.gmmFromMoments([-1, 0, 1], [0.1, 0.1, 0.1]));
+  const p = kcdl.codes.gmmToTensors(kcdl.codes.gmmFromMoments([-1, 0, 1], [0.1, 0.1, 0.1]));
   let seed = 1;
   const s = time(() => {
-    const { value, grads } = tf.variableGrads(() => kcdl.klMonteCarloBitsT(q, p, { samples, seed: seed++ }).total, [q.mu, q.nu]);
+    const { value, grads } = tf.variableGrads(() => kcdl.codes.klMonteCarloBitsT(q, p, { samples, seed: seed++ }).total, [q.mu, q.nu]);
     return [value, ...Object.values(grads)];
   }, 5, 1);
   tf.dispose([q.mu, q.nu, q.w]);
-  kcdl.disposeGmm(p);
+  kcdl.codes.disposeGmm(p);
   return { weights: nWeights, samples, seconds: s, weightSamplesPerS: (nWeights * samples) / s };
 }
 
@@ -118,22 +118,22 @@ function klThroughput(nWeights, samples) {
  * 2 weight samples, MC KL with 100 samples against a 3-component prior (variational), or MLE.
  */
 function mlpIdentityStep(objective) {
-  const specs = kcdl.mlpSpecs({ inputs: 4, hidden: 16, outputs: 4 });
-  const init = kcdl.heNormalInit(specs, kcdl.rngStream(1, "bench/init"));
+  const specs = kcdl.nn.mlp.mlpSpecs({ inputs: 4, hidden: 16, outputs: 4 });
+  const init = kcdl.nn.mlp.heNormalInit(specs, kcdl.core.rngStream(1, "bench/init"));
   const model =
     objective === "mle"
-      ? { kind: "mle", point: new kcdl.PointWeights(specs, init) }
+      ? { kind: "mle", point: new kcdl.nn.PointWeights(specs, init) }
       : {
           kind: "variational",
-          posterior: new kcdl.Posterior(specs, { means: init, nu: -10 }),
-          prior: new kcdl.AdaptivePrior(specs, init, { grouping: "all", components: 3, init: kcdl.sampledPriorInit(kcdl.rngStream(1, "bench/prior"), 3) }),
+          posterior: new kcdl.variational.Posterior(specs, { means: init, nu: -10 }),
+          prior: new kcdl.variational.AdaptivePrior(specs, init, { grouping: "all", components: 3, init: kcdl.variational.sampledPriorInit(kcdl.core.rngStream(1, "bench/prior"), 3) }),
         };
-  const problem = { batch: (rng, n) => kcdl.identityBatch(4, rng, n), nllBits: (w, b) => kcdl.mlpNllBits(w, b.x, b.y) };
+  const problem = { batch: (rng, n) => kcdl.tasks.identity.identityBatch(4, rng, n), nllBits: (w, b) => kcdl.nn.mlp.mlpNllBits(w, b.x, b.y) };
   const options = {
     objective, steps: 100000, batchSize: 128, klCoef: 1e-3, weightSamples: 2, klSamples: 100,
     learningRate: 1e-3, warmupSteps: 0, finalLearningRate: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, evalEvery: 0,
   };
-  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1 });
+  const trainer = new kcdl.train.Trainer({ problem, model, options, seed: 1 });
   for (let i = 0; i < 5; i++) trainer.stepOnce();
   const ts = [];
   for (let r = 0; r < 5; r++) {
@@ -159,7 +159,7 @@ function parityForward() {
   const { alta, transformer } = kcdl;
   const c = alta.compile(alta.parityProgram(), { promptTokens: 20, dModel: 128, heads: 2, dHead: 64, dMlp: 512, paramScale: 100, normAlpha: 0.03, headSaturation: 1, centerHeads: true });
   const w = transformer.weightsFromValues(c.config, c.values);
-  const rng = kcdl.rngStream(1, "bench/parity");
+  const rng = kcdl.core.rngStream(1, "bench/parity");
   const batch = transformer.makeBatch(c.config, Array.from({ length: 32 }, () => Array.from({ length: 20 }, () => (rng() < 0.5 ? 1 : 0))));
   const run = () => transformer.forward(c.config, w, batch, { layers: 42 }).logits;
   const s = time(run, 3, 1);
@@ -183,7 +183,7 @@ async function paperStep(backend) {
 }
 
 (async () => {
-  const backend = await kcdl.initBackend(backendArg);
+  const backend = await kcdl.core.initBackend(backendArg);
   if (opts.paper) return paperStep(backend);
   const loadBefore = os.loadavg();
   const matmul = [

@@ -25,7 +25,8 @@ function forwardFlops(cfg, layers, B, T) {
 
 /** The parity problem on fixed-length inputs (every sequence has `length` bits), NLL in bits at SEP. */
 function parityProblem(kcdl, cfg, layers, length) {
-  const { tf, transformer } = kcdl;
+  const { tf } = kcdl.core;
+  const { transformer } = kcdl.nn;
   return {
     batch(rng, size) {
       const inputs = Array.from({ length: size }, () => Array.from({ length }, () => (rng() < 0.5 ? 1 : 0)));
@@ -55,17 +56,18 @@ function workerProblem(args) {
  * 3-component GMM prior with `klSamples` MC samples, as C.1).
  */
 function transformerStep(kcdl, spec) {
-  const { tf, transformer } = kcdl;
+  const { tf } = kcdl.core;
+  const { transformer } = kcdl.nn;
   const { cfg, layers, length, batchSize, objective, weightSamples = 2, klSamples = 100, warmup = 1, steps = 3 } = spec;
   const specs = transformer.transformerParamSpecs(cfg);
-  const init = transformer.heNormalInit(cfg, kcdl.rngStream(1, "bench/transformer-init"));
+  const init = transformer.heNormalInit(cfg, kcdl.core.rngStream(1, "bench/transformer-init"));
   const model =
     objective === "mle"
-      ? { kind: "mle", point: new kcdl.PointWeights(specs, init) }
+      ? { kind: "mle", point: new kcdl.nn.PointWeights(specs, init) }
       : {
           kind: "variational",
-          posterior: new kcdl.Posterior(specs, { means: init, nu: -10, components: cfg.promptTokens > 0 ? { "embed/prompt": 2 } : {} }),
-          prior: new kcdl.AdaptivePrior(specs, init, { grouping: "tensor", components: 3, init: kcdl.sampledPriorInit(kcdl.rngStream(1, "bench/transformer-prior"), 3) }),
+          posterior: new kcdl.variational.Posterior(specs, { means: init, nu: -10, components: cfg.promptTokens > 0 ? { "embed/prompt": 2 } : {} }),
+          prior: new kcdl.variational.AdaptivePrior(specs, init, { grouping: "tensor", components: 3, init: kcdl.variational.sampledPriorInit(kcdl.core.rngStream(1, "bench/transformer-prior"), 3) }),
         };
   const options = {
     objective, steps: 1e6, batchSize, klCoef: 1e-3, weightSamples, klSamples,
@@ -76,7 +78,7 @@ function transformerStep(kcdl, spec) {
   const workers = spec.workers
     ? { count: spec.workers, source: { module: __filename, factory: "workerProblem", args: { cfg, layers, length } } }
     : undefined;
-  const trainer = new kcdl.Trainer({ problem, model, options, seed: 1, workers });
+  const trainer = new kcdl.train.Trainer({ problem, model, options, seed: 1, workers });
   for (let i = 0; i < warmup; i++) trainer.stepOnce();
   // Adam's moment estimates appear at the first step: not a leak
   const adamState = () => (trainer.optimizer.accumulatedFirstMoment ?? []).length + (trainer.optimizer.accumulatedSecondMoment ?? []).length;
@@ -93,7 +95,7 @@ function transformerStep(kcdl, spec) {
   if (objective === "variational") {
     const vars = [...model.posterior.trainableVariables(), ...model.prior.trainableVariables()];
     const kl = (seed) => {
-      const { value, grads } = tf.variableGrads(() => kcdl.treeKlBitsT(model.posterior, model.prior, { samples: klSamples, seed }).total, vars);
+      const { value, grads } = tf.variableGrads(() => kcdl.variational.treeKlBitsT(model.posterior, model.prior, { samples: klSamples, seed }).total, vars);
       value.dataSync();
       tf.dispose([value, ...Object.values(grads)]);
     };

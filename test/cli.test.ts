@@ -21,6 +21,9 @@ test("bad input: one line naming the valid choices, exit status 2", () => {
     [["run", "bit-encoding", "--backend", "tpu"], /Allowed choices are auto, tensorflow, wasm, cpu/],
     [["run", "bit-encoding", "--preset", "smoke", "--set", "optimize.stepz=3"], /unknown config key 'optimize.stepz'/],
     [["run", "bit-encoding", "--seed", "1.5"], /non-negative integer/],
+    [["run", "bit-encoding", "--preset", "smoke", "--out", "/etc/passwd/figures"], /--out '\/etc\/passwd\/figures' is not a writable folder \(ENOTDIR\); pick another with --out DIR/],
+    [["run", "all", "--preset", "smoke", "--set", "prior.componentz=3"], /config key 'prior.componentz' belongs to none of bit-encoding, mlp-identity, parity, zmap/],
+    [["config", "nope"], /unknown experiment 'nope'/],
     [["render", "bit-encoding", "--out", path.join(os.tmpdir(), "kcdl-no-such-dir")], /no results at .*; run `npx kcdl run bit-encoding` first/],
   ];
   for (const [args, msg] of cases) {
@@ -40,7 +43,8 @@ test("kcdl run at smoke writes results.json and an index; the same seed twice gi
   }
   const [a, b] = outs.map((o) => JSON.parse(fs.readFileSync(path.join(o, "bit-encoding", "results.json"), "utf8")));
   assert.equal(a.config.optimize.steps, 200, "the --set override reaches the resolved config");
-  assert.equal(a.preset, "smoke+overrides");
+  assert.equal(a.preset, "smoke");
+  assert.deepEqual(a.overrides, { optimize: { steps: 200 } }, "results.json records the overrides it was given");
   for (const r of [a, b]) {
     r.startedAt = 0;
     r.durationS = 0;

@@ -8,7 +8,7 @@ import { LN2 } from "../codes/normal";
 import type { Rng } from "../core/rng";
 import { normal } from "../core/rng";
 import { UsageError } from "../core/errors";
-import type { ParamSpec, WeightValues, Weights } from "../variational/param-tree";
+import type { ParamSpec, WeightValues, Weights } from "./param-tree";
 
 /** Layer sizes of the MLP. */
 export interface MlpShape {

@@ -43,7 +43,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../core/errors";
 import { Rng, normal } from "../core/rng";
-import type { ParamSpec, WeightValues, Weights } from "../variational/param-tree";
+import type { ParamSpec, WeightValues, Weights } from "./param-tree";
 
 /** Token ids of the special tokens in `embed/tokens`; input symbol s has id `FIRST_SYMBOL + s`. */
 export const START = 0;

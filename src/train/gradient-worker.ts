@@ -6,7 +6,7 @@
 import { workerData, MessagePort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../core/backend";
-import { variableFrom } from "../variational/param-tree";
+import { variableFrom } from "../nn/param-tree";
 import type { ProblemSource, GradientTask, SampleGradient } from "./gradient-workers";
 import type { TrainProblem } from "./trainer";
 

@@ -2,3 +2,4 @@
 export * from "./adam";
 export * from "./trainer";
 export * from "./checkpoint";
+export type { ProblemSource } from "./gradient-workers";

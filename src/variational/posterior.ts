@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GmmTensors, sampleGaussianT, sampleGmmStraightThroughT, softplus } from "../codes/gmm";
 import { opSeed } from "../core/rng";
 import { UsageError } from "../core/errors";
-import { ParamSpec, WeightValues, Weights, checkSpecs, checkValues, sizeOf, variableFrom } from "./param-tree";
+import { ParamSpec, WeightValues, Weights, checkSpecs, checkValues, sizeOf, variableFrom } from "../nn/param-tree";
 
 /** How to initialise a posterior. */
 export interface PosteriorOptions {

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Gmm, GmmTensors, gmm, softplus, logMixing } from "../codes/gmm";
 import { UsageError, assertChoice } from "../core/errors";
 import type { Rng } from "../core/rng";
-import { ParamSpec, WeightValues, checkSpecs, sizeOf, variableFrom } from "./param-tree";
+import { ParamSpec, WeightValues, checkSpecs, sizeOf, variableFrom } from "../nn/param-tree";
 
 export const PRIOR_GROUPINGS = ["all", "tensor", "column"] as const;
 export type PriorGrouping = (typeof PRIOR_GROUPINGS)[number];

@@ -1,10 +1,11 @@
+import "../../src/experiments";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closeTo } from "../support/helpers";
-import { runExperiment } from "../../src/experiments/runner";
+import { runExperiment } from "../../src/lab/runner";
 import { unimodalFrontierPoint } from "../../src/codes/bit-code";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-bit-"));

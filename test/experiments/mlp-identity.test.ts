@@ -1,3 +1,4 @@
+import "../../src/experiments";
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -5,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { closeTo, testBackend } from "../support/helpers";
-import { runExperiment } from "../../src/experiments/runner";
+import { runExperiment } from "../../src/lab/runner";
 import { countModes } from "../../src/codes/gmm";
 import { manualIdentityWeights, mlpSpecs, mlpNllBitsPerExample, mlpForward } from "../../src/nn/mlp";
 import { binaryVectors, identityAll } from "../../src/tasks/identity";

@@ -114,7 +114,7 @@ test("parity trained rows at smoke: every row present and finite, KL null for ML
   assert.equal(m.rows[2].oodAcc, 1);
   const rv = m.trained["random/variational"];
   assert.ok(rv.prior && rv.priorAtInit && rv.prior.length === rv.priorAtInit.length);
-  const results = { experiment: "parity", preset: "smoke" as const, seed: 3, backend: "wasm", kcdlVersion: "", startedAt: "", durationS: 0, config, ...m };
+  const results = { experiment: "parity", preset: "smoke" as const, overrides: {}, seed: 3, backend: "wasm", kcdlVersion: "", startedAt: "", durationS: 0, config, ...m };
   const figs = parityExperiment.figures(results);
   for (const name of ["accuracy-by-length", "training-curves", "learned-prior"]) assert.ok(figs[name], `figure ${name}`);
   const t1 = parityExperiment.tables(results).table1;

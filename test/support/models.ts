@@ -1,7 +1,8 @@
 /** Train models shared by the trainer tests: point weights or a posterior with a per-tensor adaptive prior. */
-import { Posterior, AdaptivePrior, PointWeights, sampledPriorInit } from "../../src/variational";
+import { Posterior, AdaptivePrior, sampledPriorInit } from "../../src/variational";
+import { PointWeights } from "../../src/nn/param-tree";
 import type { TrainModel, TrainOptions } from "../../src/train/trainer";
-import type { ParamSpec, WeightValues } from "../../src/variational/param-tree";
+import type { ParamSpec, WeightValues } from "../../src/nn/param-tree";
 import { rngStream } from "../../src/core/rng";
 
 /** MLE: point weights at `means`; variational: Gaussian posteriors (ν = −6; GMM where `components` says) and 2-component priors per tensor. */

@@ -18,19 +18,21 @@
  * is reported too, so the totals can be rescaled to any other set size.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Experiment, Results, RunContext } from "./experiment";
-import { paperReference } from "./paper-reference";
-import { Gmm, countModes, densityGrid, gaussian, gmm, gmmPdf, softplus } from "../codes/gmm";
-import { klQuadratureBits } from "../codes/quadrature";
-import { optimalPrior } from "../codes/optimal-prior";
-import { opSeed, rngStream } from "../core/rng";
-import { UsageError } from "../core/errors";
-import { Posterior, AdaptivePrior, PointWeights, PriorOptions, sampledPriorInit, Weights, WeightValues } from "../variational";
-import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../train/trainer";
-import { heNormalInit, manualIdentityWeights, mlpNllBits, mlpNllBitsPerExample, mlpLogits, mlpSpecs } from "../nn/mlp";
-import { identityAll, identityBatch, IdentityBatch } from "../tasks/identity";
-import type { FigureSpec } from "../report/figure";
-import type { Table } from "../report/table";
+import { Experiment, Results, RunContext } from "../../lab/experiment";
+import { schemaFromDefaults } from "../../lab/legacy";
+import { paperReference } from "../../lab/paper-reference";
+import { Gmm, countModes, densityGrid, gaussian, gmm, gmmPdf, softplus } from "../../codes/gmm";
+import { klQuadratureBits } from "../../codes/quadrature";
+import { optimalPrior } from "../../codes/optimal-prior";
+import { opSeed, rngStream } from "../../core/rng";
+import { UsageError } from "../../core/errors";
+import { Posterior, AdaptivePrior, PriorOptions, sampledPriorInit } from "../../variational";
+import { PointWeights, Weights, WeightValues } from "../../nn/param-tree";
+import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../train/trainer";
+import { heNormalInit, manualIdentityWeights, mlpNllBits, mlpNllBitsPerExample, mlpLogits, mlpSpecs } from "../../nn/mlp";
+import { identityAll, identityBatch, IdentityBatch } from "../../tasks/identity";
+import type { FigureSpec } from "../../report/figure";
+import type { Table } from "../../report/table";
 
 export interface MlpIdentityConfig {
   /** Hidden units (C.2: 16); inputs = outputs = 4. */
@@ -560,7 +562,9 @@ export const mlpIdentity: Experiment<MlpIdentityConfig, MlpIdentityMetrics> = {
   name: "mlp-identity",
   title: "MLP on the identity task: MLE vs variational codelength, manual vs random init",
   reproduces: "Table 2 and Fig. 9 (C.2)",
-  defaults,
+  schema: schemaFromDefaults(defaults),
+  claims: () => [],
+  readme: () => "",
   presets,
   run,
   figures,

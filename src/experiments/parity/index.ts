@@ -21,22 +21,24 @@
  * and residual stream layer by layer on one input.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Experiment, Results, RunContext } from "./experiment";
-import { paperReference } from "./paper-reference";
-import { CompiledProgram, compile, parityProgram } from "../alta";
-import { PAPER_TRANSFORMER, TokenBatch, TransformerConfig, disposeForward, forward, heNormalInit, makeBatch, sliceBatch, transformerParamSpecs, weightsFromValues } from "../nn/transformer";
+import { Experiment, Results, RunContext } from "../../lab/experiment";
+import { schemaFromDefaults } from "../../lab/legacy";
+import { paperReference } from "../../lab/paper-reference";
+import { CompiledProgram, compile, parityProgram } from "../../alta";
+import { PAPER_TRANSFORMER, TokenBatch, TransformerConfig, disposeForward, forward, heNormalInit, makeBatch, sliceBatch, transformerParamSpecs, weightsFromValues } from "../../nn/transformer";
 import * as path from "node:path";
-import { Posterior, AdaptivePrior, PointWeights, klByGroup, sampledPriorInit, PriorGrouping, PriorOptions, ParamSpec, Weights } from "../variational";
-import { Gmm, countModes, densityGrid, gaussian, gmm, logMixing, softplus } from "../codes/gmm";
-import { Trainer, TrainModel, TrainOptions, TrainProblem, CurvePoint } from "../train/trainer";
-import { optimalPrior } from "../codes/optimal-prior";
-import { klQuadratureBits } from "../codes/quadrature";
-import { generateParitySplit, loadParitySplit, parity, paritySplits } from "../tasks/parity-data";
-import { opSeed, rngStream } from "../core/rng";
-import { UsageError } from "../core/errors";
-import type { Progress } from "../core/progress";
-import type { FigureSpec } from "../report/figure";
-import type { Table } from "../report/table";
+import { Posterior, AdaptivePrior, klByGroup, sampledPriorInit, PriorGrouping, PriorOptions } from "../../variational";
+import { PointWeights, ParamSpec, Weights } from "../../nn/param-tree";
+import { Gmm, countModes, densityGrid, gaussian, gmm, logMixing, softplus } from "../../codes/gmm";
+import { Trainer, TrainModel, TrainOptions, TrainProblem, CurvePoint } from "../../train/trainer";
+import { optimalPrior } from "../../codes/optimal-prior";
+import { klQuadratureBits } from "../../codes/quadrature";
+import { generateParitySplit, loadParitySplit, parity, paritySplits } from "../../tasks/parity-data";
+import { opSeed, rngStream } from "../../core/rng";
+import { UsageError } from "../../core/errors";
+import type { Progress } from "../../core/progress";
+import type { FigureSpec } from "../../report/figure";
+import type { Table } from "../../report/table";
 
 export interface ParityConfig {
   /**
@@ -1304,7 +1306,9 @@ export const parityExperiment: Experiment<ParityConfig, ParityMetrics> = {
   name: "parity",
   title: "Looped Transformer on parity: random init (MLE, variational) vs the ALTA-compiled solution",
   reproduces: "Table 1 (C.1)",
-  defaults,
+  schema: schemaFromDefaults(defaults),
+  claims: () => [],
+  readme: () => "",
   presets,
   run,
   figures,

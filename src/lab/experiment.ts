@@ -1,14 +1,18 @@
 /**
- * What an experiment is: typed defaults with per-field comments, presets that
- * hold only their overrides, an expensive `run` that returns metrics, and cheap
- * pure `figures`/`tables` that render a results object (so a notebook can
- * restyle committed results without re-running anything).
+ * What an experiment is: a config schema (defaults with a why-doc per field,
+ * lab/schema.ts), presets that hold only their overrides, an expensive `run` that
+ * returns metrics, and cheap pure renderers of a results object — `figures`,
+ * `tables`, `claims` (the paper's statements beside ours) and `readme` (its part
+ * of the README's Results section) — so committed results re-render without
+ * re-running anything, and no number is ever typed by hand.
  */
 import type { BackendInfo } from "../core/backend";
 import type { DeepPartial } from "../core/config";
 import type { Progress } from "../core/progress";
 import type { FigureSpec } from "../report/figure";
 import type { Table } from "../report/table";
+import type { Schema } from "./schema";
+import type { Claim } from "./claims";
 
 export const PRESETS = ["smoke", "cpu", "paper"] as const;
 /** smoke: seconds, for tests and CI; cpu: faithful on a 2-core laptop; paper: the paper's hyperparameters. */
@@ -29,12 +33,15 @@ export interface RunContext {
 /** The header every results.json carries (design.md, results contract). */
 export interface ResultsHeader<C> {
   experiment: string;
-  preset: Preset | "custom";
+  preset: Preset;
+  /** The overrides the run was given over its preset (`--set`, or a notebook's partial config); {} for none. */
+  overrides: DeepPartial<C>;
   seed: number;
   backend: string;
   kcdlVersion: string;
   startedAt: string;
   durationS: number;
+  /** The resolved config: defaults ← preset ← overrides. */
   config: C;
 }
 
@@ -47,13 +54,20 @@ export interface Experiment<C extends object, M extends object> {
   title: string;
   /** The paper's artefacts it reproduces, e.g. "Figs. 7–8 (B.9.2)". */
   reproduces: string;
-  defaults: C;
+  /** Every config key with its default, type and doc; `ConfigOf<typeof schema>` is `C`. */
+  schema: Schema;
   presets: Record<Preset, DeepPartial<C>>;
+  /** Checks across fields that the schema cannot express; throws a UsageError. Runs before any work. */
+  check?(config: C): void;
   run(config: C, ctx: RunContext): Promise<M>;
   figures(results: Results<C, M>): Record<string, FigureSpec>;
   tables(results: Results<C, M>): Record<string, Table>;
+  /** The paper's claims this experiment tests, each beside our measurement. */
+  claims(results: Results<C, M>): Claim[];
+  /** Markdown for this experiment's part of the README's Results section (rendered from results). */
+  readme(results: Results<C, M>): string;
 }
 
-// eslint-style escape hatch for the registry, which holds experiments of different config types.
+// The registry holds experiments of different config types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyExperiment = Experiment<any, any>;

@@ -9,10 +9,11 @@
  * - The multimodal cost as a function of the prior's component variance σ̂².
  */
 import * as tf from "@tensorflow/tfjs";
-import { Experiment, Results, RunContext } from "./experiment";
-import { Gmm, densityGrid, gaussian, gmmPdf, gmmToTensors, disposeGmm, inverseSoftplus, softplus } from "../codes/gmm";
-import { klMonteCarloTermsT } from "../codes/kl";
-import { klQuadratureBits } from "../codes/quadrature";
+import { Experiment, Results, RunContext } from "../../lab/experiment";
+import { schemaFromDefaults } from "../../lab/legacy";
+import { Gmm, densityGrid, gaussian, gmmPdf, gmmToTensors, disposeGmm, inverseSoftplus, softplus } from "../../codes/gmm";
+import { klMonteCarloTermsT } from "../../codes/kl";
+import { klQuadratureBits } from "../../codes/quadrature";
 import {
   FrontierPoint,
   bimodalPrior,
@@ -22,13 +23,13 @@ import {
   pCorrectGrid,
   unconstrainedMinima,
   unimodalFrontierPoint,
-} from "../codes/bit-code";
-import { normalQuantile } from "../codes/normal";
-import { opSeed } from "../core/rng";
-import { ScheduledAdam, learningRateAt } from "../train/adam";
-import { paperReference } from "./paper-reference";
-import type { FigureSpec } from "../report/figure";
-import type { Table } from "../report/table";
+} from "../../codes/bit-code";
+import { normalQuantile } from "../../codes/normal";
+import { opSeed } from "../../core/rng";
+import { ScheduledAdam, learningRateAt } from "../../train/adam";
+import { paperReference } from "../../lab/paper-reference";
+import type { FigureSpec } from "../../report/figure";
+import type { Table } from "../../report/table";
 
 export interface BitEncodingConfig {
   /** Points on each frontier, spaced evenly in −log₁₀(1 − p) from p = 0.5 to pMax. */
@@ -440,7 +441,9 @@ export const bitEncoding: Experiment<BitEncodingConfig, BitEncodingMetrics> = {
   name: "bit-encoding",
   title: "Sending a bit through one weight: unimodal vs multimodal GMM priors",
   reproduces: "Figs. 7–8 (B.9.2)",
-  defaults,
+  schema: schemaFromDefaults(defaults),
+  claims: () => [],
+  readme: () => "",
   presets,
   run,
   figures,

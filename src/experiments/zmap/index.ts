@@ -18,18 +18,19 @@
  *   `ratio` (signed rational logits with denominators > 1, to exercise eq. 28).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Experiment, Results, RunContext } from "./experiment";
-import { decodeResidual } from "../alta/compiler";
-import { disposeForward, forward, makeBatch, weightsFromValues } from "../nn/transformer";
-import { Configuration, PrefixMachine, runPrefix } from "../zmap/prefix-machine";
-import { configurationAt } from "../zmap/prefix-program";
-import { zmap, zmapTheorem2 } from "../zmap/zmap";
-import { selector, selectorPrograms } from "../zmap/machines/selector";
-import { assemble, bitlang } from "../zmap/machines/bitlang";
-import { ratio } from "../zmap/machines/ratio";
-import { UsageError } from "../core/errors";
-import type { FigureSpec } from "../report/figure";
-import type { Table } from "../report/table";
+import { Experiment, Results, RunContext } from "../../lab/experiment";
+import { schemaFromDefaults } from "../../lab/legacy";
+import { decodeResidual } from "../../alta/compiler";
+import { disposeForward, forward, makeBatch, weightsFromValues } from "../../nn/transformer";
+import { Configuration, PrefixMachine, runPrefix } from "../../zmap/prefix-machine";
+import { configurationAt } from "../../zmap/prefix-program";
+import { zmap, zmapTheorem2 } from "../../zmap/zmap";
+import { selector, selectorPrograms } from "../../zmap/machines/selector";
+import { assemble, bitlang } from "../../zmap/machines/bitlang";
+import { ratio } from "../../zmap/machines/ratio";
+import { UsageError } from "../../core/errors";
+import type { FigureSpec } from "../../report/figure";
+import type { Table } from "../../report/table";
 
 const MACHINES: Record<string, { machine: PrefixMachine; program: (source: string) => number[] }> = {
   selector: {
@@ -394,7 +395,9 @@ export const zmapExperiment: Experiment<ZmapConfig, ZmapMetrics> = {
   name: "zmap",
   title: "zmap: prefix Turing machines compiled to Transformer weights; Theorem 2 measured",
   reproduces: "B.5, Theorem 2 (B.10)",
-  defaults,
+  schema: schemaFromDefaults(defaults),
+  claims: () => [],
+  readme: () => "",
   presets,
   run,
   figures,
