@@ -15,7 +15,8 @@
 #      and chromium (static PNG/SVG figures; without it classic Notebook shows none).
 # Then run Jupyter from the venv: .venv/bin/jupyter lab notebooks/
 #
-# Environment: PYTHON (default python3) creates the venv; KCDL_VENV moves it.
+# Environment: PYTHON (default python3) creates the venv; KCDL_VENV moves it;
+# KCDL_NO_APT=1 never falls back to apt-get (system packages).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -86,14 +87,14 @@ else
     fi
   fi
   if [[ $pip_ok -eq 0 ]]; then
-    if command -v apt-get >/dev/null 2>&1; then
+    if [[ -z "${KCDL_NO_APT:-}" ]] && command -v apt-get >/dev/null 2>&1; then
       pkgs=(jupyter-notebook python3-nbconvert python3-nbclient)
       has_chromium || pkgs+=(chromium)
       say "using Debian's packages: ${pkgs[*]}"
       apt_install "${pkgs[@]}"
       jpy=/usr/bin/python3
     else
-      say "no conda, no reachable pip index and no apt-get: install Jupyter yourself"
+      say "no conda, no reachable pip index, and no apt-get (or KCDL_NO_APT is set): install Jupyter yourself"
       say "  ($venv/bin/python -m pip install -r environment/requirements.txt), then rerun with --kernel-only"
       exit 1
     fi
