@@ -123,10 +123,24 @@ export async function startJupyterLab(opts: {
     const text = await r.text();
     return text ? JSON.parse(text) : undefined;
   };
-  const stop = async () => {
-    if (exited !== undefined) return;
+  // Should the test process die before stop(), the server must not outlive it.
+  const killOnExit = () => {
     try {
-      process.kill(-child.pid!, "SIGTERM"); // the server and its kernels (same process group)
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone
+    }
+  };
+  process.once("exit", killOnExit);
+  const stop = async () => {
+    process.removeListener("exit", killOnExit);
+    if (exited !== undefined) return;
+    // Kernels run in sessions of their own (not the server's process group): shut them down first.
+    for (const k of ((await api("GET", "/api/kernels").catch(() => [])) as { id: string }[])) {
+      await api("DELETE", `/api/kernels/${k.id}`).catch(() => undefined);
+    }
+    try {
+      process.kill(-child.pid!, "SIGTERM"); // the server (its own process group); it shuts down any kernel left
     } catch {
       return;
     }
