@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { closeTo } from "../helpers";
+import { closeTo } from "../support/helpers";
 import { resolveExperimentConfig, runExperiment } from "../../src/lab/runner";
 import { bitEncoding, BitEncodingConfig } from "../../src/experiments/bit-encoding";
 import { UsageError } from "../../src/core/errors";

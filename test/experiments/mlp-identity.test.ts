@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import { planRuns, runExperiment } from "../../src/lab/runner";
 import { getExperiment } from "../../src/lab/registry";
 import { priorParameterBits } from "../../src/codes/codelength";

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import { parityExperiment, defaults, compileManual } from "../../src/experiments/parity";
 import { optimalPriorKl } from "../../src/codes/optimal-prior";
 import { weightGroups } from "../../src/variational";
