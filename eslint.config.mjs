@@ -12,7 +12,7 @@ export default tseslint.config(
     ignores: ["dist/**", ".test-build/**", "node_modules/**", "figures/**", "notebooks/**", "data/**"],
   },
   {
-    files: ["src/**/*.ts", "test/**/*.ts"],
+    files: ["src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
     linterOptions: { reportUnusedDisableDirectives: "error" },

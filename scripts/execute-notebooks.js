@@ -11,7 +11,8 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { executeNotebook } = require("../dist/report/notebook-runner");
+// Compiled by `tsc -p scripts/tsconfig.json` (npm run notebooks) into .test-build/.
+const { executeNotebook } = require("../.test-build/scripts/notebook-runner");
 const { writeFileAtomic } = require("../dist/core/io");
 
 async function main() {
@@ -28,7 +29,10 @@ async function main() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-exec-"));
     process.stderr.write(`${name}: executing at preset ${preset} …\n`);
     const r = await executeNotebook(path.join(dir, name), { outDir: tmp, env: { KCDL_PRESET: preset } });
-    writeFileAtomic(path.join(dir, name), JSON.stringify(r.notebook, null, 1) + "\n");
+    // nbformat's bytes as they are (not re-serialised by JSON.stringify): the file is then
+    // exactly what JupyterLab writes when it saves, so saving it there leaves no diff
+    // (Python writes 1e-09 where JavaScript writes 1e-9).
+    writeFileAtomic(path.join(dir, name), fs.readFileSync(r.output));
     fs.rmSync(tmp, { recursive: true, force: true });
     process.stderr.write(`${name}: done in ${r.seconds.toFixed(0)} s, outputs saved\n`);
   }

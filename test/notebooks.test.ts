@@ -4,9 +4,13 @@
  * are never modified), and checks: no failing cell, no error output, at least
  * one figure displayed (PNG or plotly JSON) and at least one file exported.
  * A throwaway notebook first checks the harness itself.
+ *
+ * Without Jupyter every test here is reported as skipped, with the install
+ * hint; with KCDL_REQUIRE_JUPYTER=1 (.ci/run) a missing Jupyter fails them.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,12 +20,17 @@ import {
   NotebookJson,
   executeNotebook,
   jupyterAvailable,
+  jupyterRequired,
   outputText,
   summarizeNotebook,
-} from "../src/report/notebook-runner";
+} from "../scripts/notebook-runner";
 
 const repo = packageRoot();
 const NOTEBOOK_TIMEOUT_MS = 30 * 60_000;
+
+/** node:test's `skip`: the install hint when Jupyter is missing, unless the CI variable requires it. */
+const jupyter = jupyterAvailable();
+const skip: string | false = jupyter.ok || jupyterRequired() ? false : jupyter.message;
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -111,12 +120,12 @@ function selfCheckNotebook(): NotebookJson {
   };
 }
 
-test("Jupyter with nbconvert and nbclient is installed", () => {
+test("Jupyter with nbconvert and nbclient is installed", { skip }, () => {
   const check = jupyterAvailable();
   assert.ok(check.ok, check.ok ? "" : check.message);
 });
 
-test("harness executes a minimal tslab notebook", { timeout: 10 * 60_000 }, async () => {
+test("harness executes a minimal tslab notebook", { timeout: 10 * 60_000, skip }, async () => {
   requireSetup();
   // Beside notebooks/ (in the git-ignored /tmp/), so `../dist/...` resolves as it does there.
   const dir = path.join(repo, "tmp");
@@ -153,8 +162,23 @@ const notebooks = fs.existsSync(notebooksDir)
   ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort()
   : [];
 
+test("the committed notebooks are stored exactly as Jupyter writes them (a save in JupyterLab leaves no diff)", { skip }, () => {
+  assert.ok(jupyter.ok, jupyter.ok ? "" : jupyter.message);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-nbformat-"));
+  try {
+    const rewrite = "import nbformat, sys\nfor src, dst in zip(sys.argv[1::2], sys.argv[2::2]):\n    nbformat.write(nbformat.read(src, as_version=4), dst)";
+    const pairs = notebooks.flatMap((n) => [path.join(notebooksDir, n), path.join(tmp, n)]);
+    const r = spawnSync(jupyter.python, ["-c", rewrite, ...pairs], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const differ = notebooks.filter((n) => !fs.readFileSync(path.join(tmp, n)).equals(fs.readFileSync(path.join(notebooksDir, n))));
+    assert.deepEqual(differ, [], "notebooks whose bytes nbformat would rewrite (rerun `npm run notebooks`, or rewrite them with nbformat)");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 for (const name of notebooks) {
-  test(`notebook ${name} runs top to bottom at the smoke preset`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
+  test(`notebook ${name} runs top to bottom at the smoke preset`, { timeout: NOTEBOOK_TIMEOUT_MS, skip }, async () => {
     const file = path.join(notebooksDir, name);
     const before = fs.readFileSync(file, "utf8");
     await runAndCheck(file);

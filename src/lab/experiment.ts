@@ -28,6 +28,18 @@ export interface RunContext {
   checkpointDir?: string;
   /** Continue from the checkpoints in `checkpointDir` (`kcdl run --resume`); otherwise training starts over. */
   resume?: boolean;
+  /**
+   * Wall-clock measurements (seconds, throughputs, peak memory), by name: they go to results.json's
+   * one `timings` key, never among the metrics, so two runs with the same seed differ only there.
+   */
+  timings: Record<string, number>;
+}
+
+/** results.json's `timings`: when the run started, how long it took, and what the experiment timed. */
+export interface Timings {
+  startedAt: string;
+  durationS: number;
+  [name: string]: number | string;
 }
 
 /** The header every results.json carries (design.md, results contract). */
@@ -39,8 +51,8 @@ export interface ResultsHeader<C> {
   seed: number;
   backend: string;
   kcdlVersion: string;
-  startedAt: string;
-  durationS: number;
+  /** Everything that depends on the clock (the only key that differs between runs with the same seed). */
+  timings: Timings;
   /** The resolved config: defaults ← preset ← overrides. */
   config: C;
 }

@@ -170,7 +170,8 @@ async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRu
   progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})${dir ? `, writing to ${dir}` : ""}`);
   const startedAt = new Date();
   const checkpointDir = dir === null ? undefined : path.join(dir, "checkpoints");
-  const metrics = await exp.run(config, { seed, backend, progress, checkpointDir, resume: opts.resume ?? false });
+  const timings: Record<string, number> = {};
+  const metrics = await exp.run(config, { seed, backend, progress, checkpointDir, resume: opts.resume ?? false, timings });
   const results = {
     experiment: exp.name,
     preset,
@@ -178,8 +179,7 @@ async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRu
     seed,
     backend: backend.name,
     kcdlVersion: kcdlVersion(),
-    startedAt: startedAt.toISOString(),
-    durationS: (Date.now() - startedAt.getTime()) / 1000,
+    timings: { startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, ...timings },
     config,
     ...metrics,
   };

@@ -58,7 +58,8 @@ function link(href: string, text: string): string {
 
 function resultsSummary(file: string): string {
   try {
-    const r = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const r = { ...raw, ...(raw.timings as object | undefined) } as Record<string, unknown>;
     const parts = ["preset", "seed", "backend", "kcdlVersion", "startedAt", "durationS"]
       .filter((k) => r[k] !== undefined)
       .map((k) => `${k} ${typeof r[k] === "number" ? Number((r[k] as number).toPrecision(4)) : String(r[k])}`);

@@ -1,7 +1,8 @@
 /**
  * Reporting: plotly figures → offline HTML (+ SVG/PNG through headless
  * Chromium), tables → CSV/markdown/HTML, `index.html` over an output folder,
- * inline display in tslab notebooks, and headless notebook execution.
+ * and inline display in tslab notebooks. (Headless notebook execution is
+ * project tooling: scripts/notebook-runner.ts.)
  */
 export type { FigureSpec, PlotlyBundle } from "./figure";
 export { figureHtml, writeFigure, bundleFor, traceTypes, CARTESIAN_TRACE_TYPES } from "./figure";
@@ -11,5 +12,3 @@ export type { Table } from "./table";
 export { writeTable, tableToCsv, tableToMarkdown, tableToHtml, formatNumber } from "./table";
 export { showFigure, showTable, showMarkdown, notebookProgress, inKernel } from "./display";
 export { writeIndex } from "./index-page";
-export type { ExecuteOptions, ExecuteResult, JupyterCheck } from "./notebook-runner";
-export { executeNotebook, jupyterAvailable, summarizeNotebook, outputText, writeTslabKernelSpec, JUPYTER_MISSING } from "./notebook-runner";

@@ -12,6 +12,9 @@
  * itself after an idle period (so a forgotten renderer never keeps node alive
  * for good), on `closeSharedRenderer()`, and — killed by playwright's exit
  * hook, or by Chromium itself when its pipe closes — when the process ends.
+ * When it cannot open, the first call prints one warning line ("static images
+ * skipped: install chromium …") on stderr: without PNGs, classic Notebook,
+ * nbconvert and GitHub show no figure at all.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -188,12 +191,28 @@ function armIdleTimer(): void {
 export async function sharedRenderer(): Promise<StaticRenderer | undefined> {
   if (!shared) shared = openShared();
   const r = await shared;
+  if (!r) warnNoStaticImages();
   if (r && r.isClosed) {
     shared = undefined;
     return sharedRenderer();
   }
   armIdleTimer();
   return r;
+}
+
+let warnedNoImages = false;
+
+/** Says once per process, on stderr, that figures get no PNG/SVG and how to fix it. */
+function warnNoStaticImages(): void {
+  if (warnedNoImages) return;
+  warnedNoImages = true;
+  const disabled = !!process.env.KCDL_NO_CHROMIUM && process.env.KCDL_NO_CHROMIUM !== "0";
+  const exe = disabled ? undefined : findChromium();
+  const why = disabled ? "KCDL_NO_CHROMIUM is set" : exe ? `${exe} did not start` : "no Chromium found";
+  console.warn(
+    `static images skipped: install chromium (Debian/Ubuntu: sudo apt-get install chromium, or bash environment/install-jupyter.sh; ` +
+      `elsewhere set KCDL_CHROMIUM=/path/to/chrome) [${why}]: figures get no PNG/SVG, so classic Notebook, nbconvert and GitHub show no figure`,
+  );
 }
 
 async function openShared(): Promise<StaticRenderer | undefined> {

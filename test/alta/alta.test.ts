@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import {
   CompiledProgram,
   Program,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { closeTo } from "../helpers";
+import { closeTo } from "../support/helpers";
 import { bimodalPrior, numericFrontier, pCorrect, pCorrectGrid, unimodalFrontierPoint } from "../../src/codes/bit-code";
 import { gaussian } from "../../src/codes/gmm";
 import { klGaussianBits } from "../../src/codes/kl";

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import { GmmTensors, SplitSample, gmmLogPdfFusedT, gmmLogPdfOpsT, gmmLogPdfT } from "../../src/codes/gmm";
 import { rngStream, normal } from "../../src/core/rng";
 

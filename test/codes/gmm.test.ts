@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import {
   gaussian,
   gmm,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { closeTo } from "../helpers";
+import { closeTo } from "../support/helpers";
 import { entropyBits, optimalPrior, weightHistogram } from "../../src/codes/optimal-prior";
 import { klQuadratureBits } from "../../src/codes/quadrature";
 import { gmm } from "../../src/codes/gmm";

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import erfc = require("@stdlib/math-base-special-erfc");
 import { gmm } from "../../src/codes/gmm";
 import { klQuadratureBits } from "../../src/codes/quadrature";
-import { klReferenceBits } from "./kl-reference";
+import { klReferenceBits } from "../support/kl-reference";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import { SPLIT_BATCH_MIN_MACS } from "../../src/core/wasm-kernels";
 import { rngStream, normal } from "../../src/core/rng";
 

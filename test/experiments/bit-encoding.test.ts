@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { closeTo } from "../helpers";
+import { closeTo } from "../support/helpers";
 import { resolveExperimentConfig, runExperiment } from "../../src/lab/runner";
 import { bitEncoding, BitEncodingConfig } from "../../src/experiments/bit-encoding";
 import { UsageError } from "../../src/core/errors";
@@ -16,7 +16,7 @@ let first: Record<string, unknown> = {};
 test("bit-encoding at smoke: results contract, frontiers, and optimisation on the frontier", async () => {
   const { results, files } = await runExperiment("bit-encoding", { preset: "smoke", seed: 3, out: tmp, backend: "wasm", staticImages: false });
   first = results;
-  for (const k of ["experiment", "preset", "seed", "backend", "kcdlVersion", "startedAt", "durationS", "config"]) assert.ok(k in results, `header key ${k}`);
+  for (const k of ["experiment", "preset", "seed", "backend", "kcdlVersion", "timings", "config"]) assert.ok(k in results, `header key ${k}`);
   for (const prior of ["unimodal", "multimodal"] as const) {
     const f = results[prior].frontier;
     assert.equal(f[0].pCorrect, 0.5);
@@ -43,7 +43,7 @@ test("bit-encoding at smoke: results contract, frontiers, and optimisation on th
 
 test("the same seed on the same backend gives identical metrics", async () => {
   const { results } = await runExperiment("bit-encoding", { preset: "smoke", seed: 3, out: null, backend: "wasm" });
-  const strip = (r: Record<string, unknown>) => ({ ...r, startedAt: 0, durationS: 0 });
+  const strip = (r: Record<string, unknown>) => ({ ...r, timings: 0 });
   assert.deepEqual(strip(results), strip(first));
 });
 

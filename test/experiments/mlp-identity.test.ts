@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { closeTo, testBackend } from "../helpers";
+import { closeTo, testBackend } from "../support/helpers";
 import { planRuns, runExperiment } from "../../src/lab/runner";
 import { getExperiment } from "../../src/lab/registry";
 import { priorParameterBits } from "../../src/codes/codelength";
@@ -51,7 +51,7 @@ const committed = () => JSON.parse(fs.readFileSync(path.join(__dirname, "../../.
 
 test("mlp-identity at smoke: results contract, Table 2 rows, eq. 86 records, B.9.3 manual KL, figures, claims", async () => {
   const { results: r, files } = await runExperiment("mlp-identity", { preset: "smoke", seed: 2, out: tmp, backend: "wasm", staticImages: false });
-  for (const k of ["experiment", "preset", "overrides", "seed", "backend", "kcdlVersion", "startedAt", "durationS", "config", "rows", "manual", "fig9", "paper"]) assert.ok(k in r, `key ${k}`);
+  for (const k of ["experiment", "preset", "overrides", "seed", "backend", "kcdlVersion", "timings", "config", "rows", "manual", "fig9", "paper"]) assert.ok(k in r, `key ${k}`);
   const keys = r.rows.map((x: { objective: string; init: string; klCoef: number | null }) => `${x.objective}/${x.init}/${x.klCoef}`);
   assert.deepEqual(keys, ["mle/random/null", ...r.config.train.klCoef.map((k: number) => `variational/random/${k}`), "variational/manual/0.01"]);
   for (const row of r.rows) {

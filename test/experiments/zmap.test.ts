@@ -3,7 +3,7 @@ import "../../src/experiments";
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,7 +17,7 @@ test("zmap experiment (smoke): 0 mismatches on every machine, heads 9 + 2|Y|, of
   const config = resolveExperimentConfig(zmapExperiment, "smoke") as ZmapConfig;
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
   const before = tf.memory().numTensors;
-  const m = await zmapExperiment.run(config, { seed: 1, backend, progress: silentProgress });
+  const m = await zmapExperiment.run(config, { seed: 1, backend, progress: silentProgress, timings: {} });
   assert.equal(tf.memory().numTensors, before, "no tensors leaked");
   assert.deepEqual(m.machines.map((r) => r.name), ["selector", "bitlang", "ratio"]);
   for (const r of m.machines) {

@@ -10,7 +10,7 @@ test("writeIndex links results, figures and tables per experiment with relative 
   try {
     const a = path.join(out, "bit-encoding");
     fs.mkdirSync(a);
-    fs.writeFileSync(path.join(a, "results.json"), JSON.stringify({ preset: "smoke", seed: 1, durationS: 1.23456 }));
+    fs.writeFileSync(path.join(a, "results.json"), JSON.stringify({ preset: "smoke", seed: 1, timings: { durationS: 1.23456 } }));
     for (const f of ["fig8.html", "fig8.png", "fig8.svg", "fig7.html", "table1.csv", "table1.md", "table1.html", "notes.txt", ".tmp.x"]) {
       fs.writeFileSync(path.join(a, f), "x");
     }

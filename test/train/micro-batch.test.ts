@@ -6,15 +6,15 @@
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../src/train/trainer";
 import { mlpSpecs, mlpNllBits, heNormalInit } from "../../src/nn/mlp";
 import { identityBatch, IdentityBatch } from "../../src/tasks/identity";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
 import { UsageError } from "../../src/core/errors";
-import { trainModel as model, disposeModel, testOptions } from "./models";
-import { tinyConfig, tinyParityProblem } from "./worker-problem";
+import { trainModel as model, disposeModel, testOptions } from "../support/models";
+import { tinyConfig, tinyParityProblem } from "../support/worker-problem";
 
 before(testBackend);
 

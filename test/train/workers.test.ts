@@ -7,18 +7,18 @@ import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { testBackend } from "../helpers";
-import { trainModel, disposeModel, testOptions } from "./models";
+import { testBackend } from "../support/helpers";
+import { trainModel, disposeModel, testOptions } from "../support/models";
 import { Trainer, TrainOptions, TrainModel } from "../../src/train/trainer";
 import * as transformer from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
 import { KcdlError } from "../../src/core/errors";
-import { tinyConfig, tinyParityProblem } from "./worker-problem";
+import { tinyConfig, tinyParityProblem } from "../support/worker-problem";
 
 before(testBackend);
 
 const layers = 2;
-const source = { module: path.join(__dirname, "worker-problem.js"), factory: "tinyParityProblem", args: { layers } };
+const source = { module: path.join(__dirname, "..", "support", "worker-problem.js"), factory: "tinyParityProblem", args: { layers } };
 const options = (o: Partial<TrainOptions> = {}): TrainOptions => testOptions({ steps: 3, batchSize: 10, klSamples: 10, ...o });
 
 const model = (kind: "mle" | "variational"): TrainModel =>

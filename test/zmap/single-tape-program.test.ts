@@ -7,7 +7,7 @@ import { forward, makeBatch, weightsFromValues, disposeForward } from "../../src
 import { runSingleTape, MachineSpec } from "../../src/zmap/single-tape";
 import { singleTapeProgram } from "../../src/zmap/single-tape-program";
 import { bounceComplement, increment } from "../../src/zmap/machines/single-tape-examples";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 
 function allInputs(n: number): number[][] {
   const out: number[][] = [[]];

@@ -10,7 +10,7 @@ import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
 import { assemble, bitlang } from "../../src/zmap/machines/bitlang";
 import { ratio, ratioOracle } from "../../src/zmap/machines/ratio";
 import { interpret } from "../../src/alta/interpreter";
-import { testBackend } from "../helpers";
+import { testBackend } from "../support/helpers";
 
 function allInputs(n: number): number[][] {
   const out: number[][] = [[]];

@@ -151,9 +151,9 @@ async function mleRow(st: RunState, init: WeightValues): Promise<void> {
     accuracy: e.accuracy,
     nllBitsPerExample: e.nllPerExample,
     accuracyAtMean: e.accuracy,
-    trainSeconds: secs,
     codelength: null,
   });
+  ctx.timings["mle.trainSeconds"] = secs;
   st.curves["mle"] = thin(r.curve);
   trainer.dispose();
   point.dispose();
@@ -190,6 +190,7 @@ async function variationalRow(st: RunState, initKind: "random" | "manual", klCoe
   });
   const r = await trainer.run();
   const secs = (Date.now() - t0) / 1000;
+  ctx.timings[`${key}.trainSeconds`] = secs;
   st.stepSeconds += secs;
   st.stepCount += r.steps;
   const gmms = prior.gmms();
@@ -209,7 +210,6 @@ async function variationalRow(st: RunState, initKind: "random" | "manual", klCoe
     accuracy: e.accuracy,
     nllBitsPerExample: e.nllPerExample,
     accuracyAtMean: m.accuracy,
-    trainSeconds: secs,
     prior: { mu: s.mu, sigma2: s.sigma2, pi: s.pi },
     codelength: codelength(klBits, nllBits, ps.priorBits),
   });
@@ -295,6 +295,7 @@ export async function run(config: MlpIdentityConfig, ctx: RunContext): Promise<M
     if (klCoef === learnedKlCoef(config)) learned = { ...curve, klCoef };
   }
   const { manual, curve } = await manualRows(st);
+  ctx.timings.secondsPerStep = st.stepSeconds / Math.max(1, st.stepCount);
   return {
     rows: st.rows,
     manual,
@@ -302,6 +303,5 @@ export async function run(config: MlpIdentityConfig, ctx: RunContext): Promise<M
     curves: st.curves,
     fig9: { manual: curve, learned: learned! },
     paper: paperSection(st.rows, st.priorTraces, config),
-    secondsPerStep: st.stepSeconds / Math.max(1, st.stepCount),
   };
 }

@@ -20,8 +20,6 @@ export interface Row {
   nllBitsPerExample: number;
   /** Accuracy with the weights at the posterior means. */
   accuracyAtMean: number;
-  /** Seconds of training for this row. */
-  trainSeconds: number;
   /** Final prior of the first prior group (variational rows): μ, σ², π per component. */
   prior?: { mu: number[]; sigma2: number[]; pi: number[] };
   /** The eq. 86 record (variational rows; null for MLE): L_Ψ = groups × components × 3 × 32 bits. */
@@ -69,8 +67,6 @@ export interface MlpIdentityMetrics {
     /** Fig. 9's claim (data/paper-reference.json) and what our run shows. */
     fig9: { claim: string; ours: string };
   };
-  /** Mean seconds per training step (variational rows). */
-  secondsPerStep: number;
 }
 
 export type MlpResults = Results<MlpIdentityConfig, MlpIdentityMetrics>;

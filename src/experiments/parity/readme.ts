@@ -18,7 +18,7 @@ function setup(r: ParityResults): string {
   const c = r.config;
   const T = c.data.trainMaxLen;
   return [
-    `The \`${r.preset}\` preset${r.preset === "cpu" ? " is Table 1 scaled to 2 cores" : ""} (${Math.round(r.durationS / 60)} min): train lengths 1–${T}, OOD lengths ${T + 1}–${2 * T},`,
+    `The \`${r.preset}\` preset${r.preset === "cpu" ? " is Table 1 scaled to 2 cores" : ""} (${Math.round(r.timings.durationS / 60)} min): train lengths 1–${T}, OOD lengths ${T + 1}–${2 * T},`,
     `d_model ${c.model.dModel}, MLP ${c.model.dMlp}, ${c.model.promptTokens} prompt tokens, ${c.model.layers} layer applications, ${c.train.steps.toLocaleString("en-US")} steps of ${c.train.batchSize} (every scaled`,
     "quantity is listed in `src/experiments/parity/config.ts`, `npx kcdl config parity --preset cpu`); `--preset paper` is C.1 exactly.",
     "`--set train.workers=2` computes the NLL gradients on two worker threads (the second core; same",

@@ -24,11 +24,10 @@ export async function run(config: ParityConfig, ctx: RunContext): Promise<Parity
   const trained: Record<string, TrainedRowRecord> = {};
   const wants = (k: string) => (config.rows as string[]).includes(k);
   let manual: ParityMetrics["manual"] = null;
-  let forwardExamplesPerSecond = 0;
   if (wants("manual") || wants("manual/variational")) {
     const m = await runManual(config, ctx, sets);
     manual = m.manual;
-    forwardExamplesPerSecond = m.forwardExamplesPerSecond;
+    ctx.timings.forwardExamplesPerSecond = m.forwardExamplesPerSecond;
     if (wants("manual")) {
       rows.push(m.row);
       accuracyByLength["manual"] = m.byLength;
@@ -43,5 +42,5 @@ export async function run(config: ParityConfig, ctx: RunContext): Promise<Parity
   }
   rows.sort((a, b) => ROW_KEYS.indexOf(a.key as (typeof ROW_KEYS)[number]) - ROW_KEYS.indexOf(b.key as (typeof ROW_KEYS)[number]));
   const ref = paperReference().table1Parity as { caption: string; rows: ParityRow[] };
-  return { rows, accuracyByLength, trained, manual, paper: { caption: ref.caption, rows: ref.rows }, forwardExamplesPerSecond };
+  return { rows, accuracyByLength, trained, manual, paper: { caption: ref.caption, rows: ref.rows } };
 }

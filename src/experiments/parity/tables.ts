@@ -25,7 +25,7 @@ export function tables(r: ParityResults): Record<string, Table> {
     out.training = {
       title: "Training runs (steps, time, accuracy at the means, memory)",
       columns: ["row", "steps", "secondsPerStep", "trainAccAtMeans", "oodAccAtMeans", "trainNllBitsAtMeans", "liveTensorsEarly", "liveTensorsLast", "peakRssMb"],
-      rows: Object.entries(r.trained).map(([k, t]) => [k, t.steps, t.secondsPerStep, t.meanWeights.trainAcc, t.meanWeights.oodAcc, t.meanWeights.trainNllBits, t.memory.tensorsDuringTraining?.[0] ?? null, t.memory.tensorsDuringTraining?.[1] ?? null, t.memory.peakRssMb]),
+      rows: Object.entries(r.trained).map(([k, t]) => [k, t.steps, r.timings[`${k}.secondsPerStep`] ?? null, t.meanWeights.trainAcc, t.meanWeights.oodAcc, t.meanWeights.trainNllBits, t.memory.tensorsDuringTraining?.[0] ?? null, t.memory.tensorsDuringTraining?.[1] ?? null, r.timings[`${k}.peakRssMb`] ?? null]),
     };
   }
   const m = r.manual;

@@ -150,16 +150,13 @@ function finalScores(key: string, m: RowModel, config: ParityConfig, ctx: RunCon
 }
 
 /** The training record of a row (curves thinned to ≤ 500 points, memory, priors). */
-function trainedRecord(result: TrainResult, seconds: number, s: ReturnType<typeof finalScores>, priors: { atInit: TrainedRowRecord["prior"]; final: TrainedRowRecord["prior"] }, tensorsBefore: number, trainSize: number): TrainedRowRecord {
-  const trainedSteps = result.steps - result.resumedFrom;
+function trainedRecord(result: TrainResult, s: ReturnType<typeof finalScores>, priors: { atInit: TrainedRowRecord["prior"]; final: TrainedRowRecord["prior"] }, tensorsBefore: number, trainSize: number): TrainedRowRecord {
   const every = Math.max(1, Math.floor(result.curve.length / 500));
   const curve = result.curve.filter((p, i) => i % every === 0 || i === result.curve.length - 1);
   const history = result.history.map((h) => ({ step: h.step as number, trainAcc: h.trainAcc as number, oodAcc: h.oodAcc as number, tensors: h.tensors as number }));
   return {
     steps: result.steps,
     resumedFrom: result.resumedFrom,
-    seconds,
-    secondsPerStep: trainedSteps > 0 ? seconds / trainedSteps : 0,
     meanWeights: { trainAcc: acc(s.trainM), oodAcc: acc(s.oodM), trainNllBits: mean(s.trainM.nllBits) * trainSize },
     curve,
     history,
@@ -170,7 +167,6 @@ function trainedRecord(result: TrainResult, seconds: number, s: ReturnType<typeo
       tensorsBefore,
       tensorsAfter: tf.memory().numTensors,
       tensorsDuringTraining: history.length >= 3 ? [history[1].tensors, history[history.length - 1].tensors] : null,
-      peakRssMb: Math.round(peakRss),
     },
   };
 }
@@ -197,7 +193,11 @@ export async function trainRow(key: string, config: ParityConfig, ctx: RunContex
   const priorBits = m.prior ? priorParameterBits({ groups: m.prior.groups().length, components: m.prior.gmms()[0].mu.length }) : 0;
   trainer.dispose();
   m.dispose();
-  const record = trainedRecord(result, seconds, s, { atInit, final }, tensorsBefore, config.data.trainSize);
+  const record = trainedRecord(result, s, { atInit, final }, tensorsBefore, config.data.trainSize);
+  const trainedSteps = result.steps - result.resumedFrom;
+  ctx.timings[`${key}.seconds`] = seconds;
+  ctx.timings[`${key}.secondsPerStep`] = trainedSteps > 0 ? seconds / trainedSteps : 0;
+  ctx.timings[`${key}.peakRssMb`] = Math.round(peakRss);
   const trainNllBits = mean(s.trainS.nllBits) * config.data.trainSize;
   const klBits = s.kl ? s.kl.total : null;
   const row: ParityRow = {

@@ -64,9 +64,6 @@ export interface TrainedRowRecord {
   steps: number;
   /** Step the run resumed from (0: from the start). */
   resumedFrom: number;
-  /** Wall-clock seconds of this call's training (excludes steps done before a resume). */
-  seconds: number;
-  secondsPerStep: number;
   meanWeights: MeanWeightScores;
   /** Minibatch loss, KL and NLL per step (bits; thinned to ≤ 500 points). */
   curve: CurvePoint[];
@@ -80,10 +77,11 @@ export interface TrainedRowRecord {
   /**
    * Tensors alive before and after the row (the difference is the initial-value tensors that the
    * PointWeights/Posterior/AdaptivePrior constructors keep, one per variable), live tensors at the
-   * second and the last evaluation during training (equal: the steps leak nothing), and the process's
-   * peak resident memory seen.
+   * second and the last evaluation during training (equal: the steps leak nothing). Wall-clock
+   * seconds (this call's, excluding steps done before a resume), seconds per step and the process's
+   * peak resident memory are in results.timings under `<row>.seconds`, `<row>.secondsPerStep`, `<row>.peakRssMb`.
    */
-  memory: { tensorsBefore: number; tensorsAfter: number; tensorsDuringTraining: [number, number] | null; peakRssMb: number };
+  memory: { tensorsBefore: number; tensorsAfter: number; tensorsDuringTraining: [number, number] | null };
 }
 
 export interface SweepPoint {
@@ -148,7 +146,6 @@ export interface ParityMetrics {
   /** The compiled solution (null when neither manual row is asked for). */
   manual: null | ManualRecord;
   paper: { caption: string; rows: ParityRow[] };
-  forwardExamplesPerSecond: number;
 }
 
 export type ParityResults = Results<ParityConfig, ParityMetrics>;

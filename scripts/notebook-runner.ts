@@ -1,4 +1,8 @@
 /**
+ * Notebook tooling for `npm test` and `npm run notebooks` (not part of the
+ * shipped library; compiled into .test-build/ by test/tsconfig.json and
+ * scripts/tsconfig.json).
+ *
  * Executes a notebook headless with the tslab kernel through Jupyter's nbclient
  * (what `python3 -m nbconvert --to notebook --execute` runs; a small driver
  * calls it directly so a failing notebook is saved with the cell's error text),
@@ -13,12 +17,72 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot, writeFileAtomic } from "../core/io";
-import { KcdlError } from "../core/errors";
+import { packageRoot, writeFileAtomic } from "../src/core/io";
+import { KcdlError } from "../src/core/errors";
 
 export const JUPYTER_MISSING =
   "Jupyter is missing: run `bash environment/install-jupyter.sh` " +
-  "(Debian: apt-get install -y jupyter-notebook python3-nbconvert python3-nbclient)";
+  "(installs JupyterLab into .venv/ with pip; Debian fallback: apt-get install -y jupyter-notebook python3-nbconvert python3-nbclient chromium)";
+
+/** The kernelspec display name: what JupyterLab's launcher shows, and what the notebooks' metadata says. */
+export const KERNEL_DISPLAY_NAME = "TypeScript";
+
+/**
+ * Whether a missing Jupyter (or Chromium, for the JupyterLab test) fails the
+ * notebook tests instead of skipping them: env KCDL_REQUIRE_JUPYTER=1 (set by .ci/run).
+ */
+export function jupyterRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!env.KCDL_REQUIRE_JUPYTER && env.KCDL_REQUIRE_JUPYTER !== "0";
+}
+
+/** The project's virtual environment (install-jupyter.sh's pip route): env KCDL_VENV, else `<repo>/.venv`. */
+export function venvDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KCDL_VENV || path.join(packageRoot(), ".venv");
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** `name` on PATH, or undefined. */
+function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+/** The interpreter on a script's `#!` line (e.g. the Python a `jupyter` script runs with). */
+function shebangInterpreter(script: string): string | undefined {
+  try {
+    const fd = fs.openSync(script, "r");
+    const buf = Buffer.alloc(256);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(buf.subarray(0, n).toString("utf8"));
+    if (!m) return undefined;
+    // `#!/usr/bin/env python3` → python3
+    return path.basename(m[1]) === "env" ? m[2] : m[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `jupyter` command to use: env KCDL_JUPYTER, else `<venv>/bin/jupyter`,
+ * else `jupyter` on PATH; undefined when none exists.
+ */
+export function findJupyter(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.KCDL_JUPYTER) return isExecutable(env.KCDL_JUPYTER) ? env.KCDL_JUPYTER : undefined;
+  const inVenv = path.join(venvDir(env), "bin", "jupyter");
+  if (isExecutable(inVenv)) return inVenv;
+  return onPath("jupyter", env);
+}
 
 /** Whether Jupyter's nbconvert + nbclient can be used, and through which Python. */
 export type JupyterCheck = { ok: true; python: string } | { ok: false; message: string };
@@ -26,18 +90,44 @@ export type JupyterCheck = { ok: true; python: string } | { ok: false; message: 
 let cachedCheck: JupyterCheck | undefined;
 
 /**
- * Finds a Python with `nbconvert` and `nbclient`: env `KCDL_PYTHON`, else
- * `python3`, `/usr/bin/python3`, `python` (a pyenv/venv python3 on PATH often
- * lacks the Debian packages that /usr/bin/python3 has).
+ * Finds a Python with `nbconvert` and `nbclient`: env `KCDL_PYTHON`, else the
+ * project's `.venv/bin/python`, the Python of `jupyter` on PATH, `python3`,
+ * `/usr/bin/python3`, `python` (a pyenv/venv python3 on PATH often lacks the
+ * Debian packages that /usr/bin/python3 has).
  */
 export function jupyterAvailable(): JupyterCheck {
   if (cachedCheck) return cachedCheck;
-  const candidates = process.env.KCDL_PYTHON ? [process.env.KCDL_PYTHON] : ["python3", "/usr/bin/python3", "python"];
-  for (const py of candidates) {
+  const candidates: string[] = [];
+  if (process.env.KCDL_PYTHON) candidates.push(process.env.KCDL_PYTHON);
+  else {
+    const venvPython = path.join(venvDir(), "bin", "python");
+    if (isExecutable(venvPython)) candidates.push(venvPython);
+    const jupyterOnPath = onPath("jupyter");
+    const py = jupyterOnPath && shebangInterpreter(jupyterOnPath);
+    if (py) candidates.push(py);
+    candidates.push("python3", "/usr/bin/python3", "python");
+  }
+  const tried = [...new Set(candidates)];
+  for (const py of tried) {
     const r = spawnSync(py, ["-c", "import nbconvert, nbclient"], { stdio: "ignore", timeout: 60_000 });
     if (r.status === 0) return (cachedCheck = { ok: true, python: py });
   }
-  return (cachedCheck = { ok: false, message: `${JUPYTER_MISSING} [tried: ${candidates.join(", ")}]` });
+  return (cachedCheck = { ok: false, message: `${JUPYTER_MISSING} [tried: ${tried.join(", ")}]` });
+}
+
+/** Whether `jupyter lab` can be started, and with which `jupyter` command. */
+export type JupyterLabCheck = { ok: true; jupyter: string; version: string } | { ok: false; message: string };
+
+export const JUPYTERLAB_MISSING =
+  "JupyterLab is missing: run `bash environment/install-jupyter.sh` (pip into .venv/; needs a reachable pip index)";
+
+/** Finds `jupyter lab` (venv first, then PATH) and its version. */
+export function jupyterLabAvailable(env: NodeJS.ProcessEnv = process.env): JupyterLabCheck {
+  const jupyter = findJupyter(env);
+  if (!jupyter) return { ok: false, message: `${JUPYTERLAB_MISSING} [no jupyter in ${path.join(venvDir(env), "bin")} or on PATH]` };
+  const r = spawnSync(jupyter, ["lab", "--version"], { encoding: "utf8", timeout: 60_000, env });
+  if (r.status !== 0) return { ok: false, message: `${JUPYTERLAB_MISSING} [${jupyter} lab --version failed]` };
+  return { ok: true, jupyter, version: r.stdout.trim() };
 }
 
 /** Writes `<jupyterDir>/kernels/tslab/kernel.json` launching `<repo>/node_modules/.bin/tslab`. */
@@ -45,7 +135,7 @@ export function writeTslabKernelSpec(jupyterDir: string, repoRoot: string = pack
   const file = path.join(jupyterDir, "kernels", "tslab", "kernel.json");
   const spec = {
     argv: [path.join(repoRoot, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript",
+    display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
   };
   writeFileAtomic(file, JSON.stringify(spec, null, 2) + "\n");

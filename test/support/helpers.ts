@@ -1,6 +1,6 @@
 /** Shared test helpers: one tolerance check used everywhere, and backend setup. */
 import * as assert from "node:assert/strict";
-import { initBackend } from "../src/core/backend";
+import { initBackend } from "../../src/core/backend";
 
 /** Asserts |actual − expected| ≤ tol, with a message naming both values. */
 export function closeTo(actual: number, expected: number, tol: number, what = "value"): void {
