@@ -1,9 +1,7 @@
 /**
- * Typed configuration with presets and overrides. An experiment declares a
- * `defaults` object (one comment per field) and presets that hold only their
- * overrides. `resolveConfig` merges defaults ← preset ← user overrides, rejecting
- * unknown keys and values whose type differs from the default's, so an ablation
- * typo fails loudly instead of silently running the default.
+ * Config plumbing shared by the CLI and notebooks: `DeepPartial` (a preset or an
+ * override), and `parseSettings` for `--set key.path=value`. Checking a config
+ * against its schema is lab/schema.ts's job.
  */
 import { UsageError } from "./errors";
 
@@ -14,46 +12,7 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-function typeName(v: unknown): string {
-  return Array.isArray(v) ? "array" : v === null ? "null" : typeof v;
-}
-
-function mergeInto(target: Record<string, unknown>, override: Record<string, unknown>, at: string): void {
-  for (const [key, value] of Object.entries(override)) {
-    const where = at ? `${at}.${key}` : key;
-    if (!(key in target)) {
-      throw new UsageError(`unknown config key '${where}'; valid keys here: ${Object.keys(target).join(", ")}`);
-    }
-    const current = target[key];
-    if (isPlainObject(current)) {
-      if (!isPlainObject(value)) throw new UsageError(`config key '${where}' expects an object, got ${typeName(value)}`);
-      mergeInto(current, value, where);
-      continue;
-    }
-    // null in the defaults means "optional number": accept a number or null.
-    const ok =
-      current === null
-        ? value === null || typeof value === "number"
-        : Array.isArray(current)
-          ? Array.isArray(value) && value.every((x) => current.length === 0 || typeof x === typeof current[0])
-          : typeof value === typeof current;
-    if (!ok) throw new UsageError(`config key '${where}' expects ${typeName(current)}, got ${typeName(value)} (${JSON.stringify(value)})`);
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new UsageError(`config key '${where}' must be a finite number, got ${value}`);
-    }
-    target[key] = Array.isArray(value) ? [...value] : value;
-  }
-}
-
-/** Deep copy of defaults with each override applied in order (strict keys and types). */
-export function resolveConfig<T extends object>(defaults: T, ...overrides: (DeepPartial<T> | undefined)[]): T {
-  const out = structuredClone(defaults) as Record<string, unknown>;
-  for (const o of overrides) if (o) mergeInto(out, o as Record<string, unknown>, "");
-  return out as T;
-}
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Parses command-line settings `key.path=value` into a partial override. Values

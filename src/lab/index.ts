@@ -10,3 +10,4 @@ export * from "./readme";
 export * from "./notebook";
 export { paperReference } from "./paper-reference";
 export type { PaperReference } from "./paper-reference";
+export * from "./output";

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AnyExperiment, AnyResults, PRESETS, Preset } from "./experiment";
+import { AnyExperiment, AnyResults, Experiment, PRESETS, Preset } from "./experiment";
 import { getExperiment } from "./registry";
 import { fieldAt, overrideKeys, resolveSchema, valueAt } from "./schema";
 import { claimsTable } from "./claims";
@@ -77,9 +77,10 @@ function overridesFor(exp: AnyExperiment, overrides: object): object {
 }
 
 /** Resolves (and checks) the config an experiment would run with. */
-export function resolveExperimentConfig(exp: AnyExperiment, preset: string, overrides?: object): object {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any experiment's metrics type: only its config type C matters here
+export function resolveExperimentConfig<C extends object>(exp: Experiment<C, any>, preset: string, overrides?: object): C {
   const p = assertChoice("preset", preset, PRESETS);
-  const config = resolveSchema(exp.schema, [exp.presets[p], overrides], [`preset ${p}`, `${exp.name} override`]);
+  const config = resolveSchema(exp.schema, [exp.presets[p], overrides], [`preset ${p}`, `${exp.name} override`]) as C;
   exp.check?.(config);
   return config;
 }

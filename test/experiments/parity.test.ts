@@ -13,7 +13,6 @@ import { Posterior } from "../../src/variational";
 import { transformerParamSpecs, forward, makeBatch, disposeForward } from "../../src/nn/transformer";
 import { rngStream, opSeed } from "../../src/core/rng";
 import { parity } from "../../src/tasks/parity-data";
-import { resolveConfig } from "../../src/core/config";
 import { silentProgress } from "../../src/core/progress";
 import { entropyBits } from "../../src/codes/optimal-prior";
 import { priorParameterBits } from "../../src/codes/codelength";
@@ -25,7 +24,7 @@ import { bits } from "../../src/experiments/parity/claims";
 test("parity manual row: exact on lengths 1–40 with the compiled weights, contract keys present", async () => {
   await testBackend();
   const before = tf.memory().numTensors;
-  const config = resolveConfig<typeof defaults>(defaults, parityExperiment.presets.smoke, {
+  const config = resolveExperimentConfig(parityExperiment, "smoke", {
     rows: ["manual"],
     model: defaults.model,
     data: { trainMaxLen: 20 },
@@ -95,7 +94,7 @@ test("the manual solution stays exact at length 40 under posterior weight sample
 
 test("parity trained rows at smoke: every row present and finite, KL null for MLE, no tensor leaked per step, figures render", async () => {
   await testBackend();
-  const config = resolveConfig<typeof defaults>(defaults, parityExperiment.presets.smoke, {
+  const config = resolveExperimentConfig(parityExperiment, "smoke", {
     rows: ["random/mle", "random/variational", "manual/variational"],
     train: { steps: 4, manualSteps: 4, evalEvery: 2 },
   });
@@ -144,7 +143,7 @@ test("parity trained rows at smoke: every row present and finite, KL null for ML
 test("parity --resume: a finished row's checkpoint is picked up and gives the same row without training again", async () => {
   await testBackend();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-parity-"));
-  const config = resolveConfig<typeof defaults>(defaults, parityExperiment.presets.smoke, { rows: ["random/variational"], train: { steps: 3, checkpointEvery: 2 } });
+  const config = resolveExperimentConfig(parityExperiment, "smoke", { rows: ["random/variational"], train: { steps: 3, checkpointEvery: 2 } });
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
   const a = await parityExperiment.run(config, { seed: 4, backend, progress: silentProgress, checkpointDir: dir, timings: {} });
   assert.ok(fs.existsSync(path.join(dir, "random-variational.json")));
@@ -232,7 +231,7 @@ test("claims and readme are computed from the results they are given", () => {
 test("train.workers: the rows trained with gradient worker threads equal in-process training up to float rounding", async () => {
   await testBackend();
   const run = async (workers: number) => {
-    const config = resolveConfig<typeof defaults>(defaults, parityExperiment.presets.smoke, {
+    const config = resolveExperimentConfig(parityExperiment, "smoke", {
       rows: ["random/mle", "random/variational", "manual/variational"],
       train: { steps: 3, manualSteps: 2, evalEvery: 0, workers },
     });
