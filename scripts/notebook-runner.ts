@@ -17,7 +17,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot, writeFileAtomic } from "../src/core/io";
+import { isExecutable, packageRoot, writeFileAtomic } from "../src/core/io";
 import { KcdlError } from "../src/core/errors";
 
 export const JUPYTER_MISSING =
@@ -38,15 +38,6 @@ export function jupyterRequired(env: NodeJS.ProcessEnv = process.env): boolean {
 /** The project's virtual environment (install-jupyter.sh's pip route): env KCDL_VENV, else `<repo>/.venv`. */
 export function venvDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.KCDL_VENV || path.join(packageRoot(), ".venv");
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** `name` on PATH, or undefined. */

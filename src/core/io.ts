@@ -39,3 +39,13 @@ export function packageRoot(): string {
 export function kcdlVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version;
 }
+
+/** Whether `file` is an executable regular file. */
+export function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

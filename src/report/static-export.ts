@@ -16,10 +16,10 @@
  * skipped: install chromium …") on stderr: without PNGs, classic Notebook,
  * nbconvert and GitHub show no figure at all.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { KcdlError } from "../core/errors";
+import { isExecutable } from "../core/io";
 import { FigureSpec, PlotlyBundle, bundleFor, plotlyBundlePath } from "./figure";
 
 /** Options of one image. Width/height default to the layout's, else 800×500; scale to 1. */
@@ -49,15 +49,6 @@ const LAUNCH_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The Chromium/Chrome executable to use, or undefined: env `KCDL_CHROMIUM`
