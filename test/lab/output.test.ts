@@ -84,3 +84,33 @@ test("render: completes a folder an interrupted run left mixed; refuses wrong re
   assert.equal(r5.status, 2);
   assert.match(r5.stderr, /no results under .*; run `npx kcdl run <experiment> --out/);
 });
+
+test("determinism you can diff: the same seed twice gives the same results.json except its one timings key", () => {
+  const runs = [
+    ["mlp-identity", "--set", "train.steps=6", "--set", "train.klCoef=[0.1]", "--set", "eval.weightSamples=4"],
+    ["parity", "--set", 'rows=["random/mle","manual"]', "--set", "train.steps=2"],
+  ];
+  for (const [name, ...sets] of runs) {
+    const [a, b] = [tmp(), tmp()].map((out) => {
+      const r = kcdl("run", name, "--preset", "smoke", "--seed", "7", "--out", out, "--backend", "wasm", "--no-images", ...sets);
+      assert.equal(r.status, 0, r.stderr);
+      return fs.readFileSync(path.join(out, name, "results.json"), "utf8");
+    });
+    const strip = (s: string) => {
+      const r = JSON.parse(s);
+      assert.ok(typeof r.timings.startedAt === "string" && r.timings.durationS > 0, `${name}: timings holds the clock`);
+      delete r.timings;
+      return r;
+    };
+    const [ra, rb] = [strip(a), strip(b)];
+    assert.deepEqual(ra, rb, `${name}: results differ outside timings`);
+    // no wall-clock value outside timings (the names the experiments used to scatter through their metrics)
+    const clock = /seconds|persecond|rss|startedAt|durationS/i;
+    const offenders: string[] = [];
+    const walk = (x: unknown, at: string) => {
+      if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) (clock.test(k) ? offenders.push(`${at}.${k}`) : walk(v, `${at}.${k}`));
+    };
+    walk({ ...ra, config: undefined }, name);
+    assert.deepEqual(offenders, [], `${name}: wall-clock fields outside timings`);
+  }
+});
