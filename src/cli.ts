@@ -5,6 +5,9 @@
  *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
  *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …] [--resume]
  *   kcdl render <experiment…|all> [--out DIR] [--readme FILE]
+ *   kcdl sweep <experiment> [--preset P] --grid key=v1,v2,… [--grid …] [--seeds 1-5] [--jobs N]
+ *              [--name S] [--out DIR] [--set key=value …] [--metric PATH …] [--queue redis://host:port]
+ *   kcdl worker --queue redis://host:port [--jobs N] [--idle-exit S]
  * Bad input prints one line naming the problem and the fix and exits with status 2, before any
  * work starts; an interrupted run (Ctrl-C, SIGTERM) writes its checkpoints, prints the command
  * that resumes it and exits with 130.
@@ -16,6 +19,8 @@ import "./experiments"; // registers the paper's experiments
 import { experiments, getExperiment } from "./lab/registry";
 import { PRESETS } from "./lab/experiment";
 import { interruptedRender, loadResults, render, runExperiments } from "./lab/runner";
+import { DEFAULT_QUEUE_NAME, parseGrid, parseSeeds, runWorker, sweep } from "./lab/sweep";
+import { tableToMarkdown } from "./report/table";
 import { formatConfig } from "./lab/describe";
 import { updateReadme } from "./lab/readme";
 import { BACKENDS } from "./core/backend";
@@ -108,7 +113,63 @@ function program(): Command {
         await closeSharedRenderer();
       }
     });
+
+  const repeat = (v: string, acc: string[]) => [...acc, v];
+  cmd
+    .command("sweep")
+    .description("run an experiment over a grid of config values × seeds (each a normal run) and aggregate over seeds into sweep.csv/.md and figures")
+    .argument("<experiment>", `experiment name (${names().join(", ")})`)
+    .addOption(new Option("--preset <name>", "configuration preset").choices(PRESETS).default("cpu"))
+    .option("--grid <key=v1,v2,…>", "a config key and its values (JSON when they parse, else strings; commas outside brackets split values: train.klCoef=[0.1,0.01],1e-3 is two values); repeatable, the sweep runs the product", repeat, [] as string[])
+    .option("--seeds <list>", "seeds of every point: 1-5, 1,3,7 or 1-3,10", "1")
+    .option("--jobs <n>", "runs at once in the local pool (default: one per core)")
+    .option("--name <name>", "the sweep's folder name (default: <experiment>-<preset>-<hash of the sweep>)")
+    .option("--out <dir>", "root of sweep folders: the sweep writes <dir>/<name>/ (default runs/sweeps/)")
+    .addOption(new Option("--backend <name>", "tfjs backend of every run").choices(BACKENDS).default("auto"))
+    .option("--set <key=value>", "a config override every run gets (repeatable; grid keys take precedence)", repeat, [] as string[])
+    .option("--metric <path>", "a results.json path whose finite numbers are aggregated too, e.g. manual.atInit (repeatable)", repeat, [] as string[])
+    .option("--queue <url>", "dispatch the runs through BullMQ on this Redis (redis://host:port) to `kcdl worker`s sharing the output folder")
+    .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
+    .action(async (name: string, o: { preset: string; grid: string[]; seeds: string; jobs?: string; name?: string; out?: string; backend: string; set: string[]; metric: string[]; queue?: string; queueName: string }) => {
+      const out = await sweep({
+        experiment: getExperiment(name).name,
+        preset: o.preset,
+        grid: parseGrid(o.grid),
+        seeds: parseSeeds(o.seeds),
+        jobs: o.jobs === undefined ? undefined : parseJobs(o.jobs),
+        name: o.name,
+        out: o.out,
+        backend: o.backend === "auto" ? undefined : o.backend,
+        overrides: parseSettings(o.set),
+        metrics: o.metric,
+        queue: o.queue,
+        queueName: o.queueName,
+        progress: terminalProgress(),
+      });
+      process.stdout.write(tableToMarkdown(out.table));
+      process.stderr.write(`sweep ${out.name}: ${out.ran} run(s) now, ${out.skipped} skipped as finished; ${path.join(out.dir, "sweep.md")}\n`);
+    });
+
+  cmd
+    .command("worker")
+    .description("take sweep runs off a BullMQ queue on Redis and run them (until Ctrl-C / SIGTERM, or --idle-exit)")
+    .requiredOption("--queue <url>", "the Redis the sweep enqueues on (redis://host:port)")
+    .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
+    .option("--jobs <n>", "runs at once on this machine (default: one per core)")
+    .option("--idle-exit <seconds>", "exit after this many seconds without a run")
+    .action(async (o: { queue: string; queueName: string; jobs?: string; idleExit?: string }) => {
+      const idle = o.idleExit === undefined ? undefined : Number(o.idleExit);
+      if (idle !== undefined && !(idle >= 0)) throw new UsageError(`--idle-exit expects seconds ≥ 0, got '${o.idleExit}'`);
+      const r = await runWorker({ queue: o.queue, queueName: o.queueName, jobs: o.jobs === undefined ? undefined : parseJobs(o.jobs), idleExitS: idle, progress: terminalProgress() });
+      process.stderr.write(`worker ${process.pid}: ${r.ran} run(s) done, ${r.failed} failed\n`);
+    });
   return cmd;
+}
+
+/** `--jobs`: a positive decimal integer. */
+function parseJobs(raw: string): number {
+  if (!/^[1-9][0-9]*$/.test(raw)) throw new UsageError(`--jobs expects a positive integer, got '${raw}'`);
+  return Number(raw);
 }
 
 /** `arg` quoted for a POSIX shell where it needs it. */

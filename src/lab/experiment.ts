@@ -78,6 +78,12 @@ export interface Experiment<C extends object, M extends object> {
   claims(results: Results<C, M>): Claim[];
   /** Markdown for this experiment's part of the README's Results section (rendered from results). */
   readme(results: Results<C, M>): string;
+  /**
+   * The numbers a sweep (`kcdl sweep`, lab/sweep.ts) aggregates over seeds, by name (e.g.
+   * `random/variational.totalBits`); names must be the same for every grid point so their
+   * rows line up. Without it a sweep aggregates only the result paths it is given (`--metric`).
+   */
+  sweepMetrics?(results: Results<C, M>): Record<string, number>;
 }
 
 // The registry holds experiments of different config types.

@@ -1,4 +1,4 @@
-/** lab: what an experiment is, its config schema and vocabulary, the registry, the runner, claims, README rendering. */
+/** lab: what an experiment is, its config schema and vocabulary, the registry, the runner, sweeps, claims, README rendering. */
 export * from "./experiment";
 export * from "./schema";
 export * as vocabulary from "./vocabulary";
@@ -11,3 +11,4 @@ export * from "./notebook";
 export { paperReference } from "./paper-reference";
 export type { PaperReference } from "./paper-reference";
 export * from "./output";
+export * from "./sweep";

@@ -108,7 +108,11 @@ test("determinism you can diff: the same seed twice gives the same results.json 
     const clock = /seconds|persecond|rss|startedAt|durationS/i;
     const offenders: string[] = [];
     const walk = (x: unknown, at: string) => {
-      if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) (clock.test(k) ? offenders.push(`${at}.${k}`) : walk(v, `${at}.${k}`));
+      if (!x || typeof x !== "object") return;
+      for (const [k, v] of Object.entries(x)) {
+        if (clock.test(k)) offenders.push(`${at}.${k}`);
+        else walk(v, `${at}.${k}`);
+      }
     };
     walk({ ...ra, config: undefined }, name);
     assert.deepEqual(offenders, [], `${name}: wall-clock fields outside timings`);

@@ -14,6 +14,7 @@ import { figures, collapseRun } from "./figures";
 import { tables } from "./tables";
 import { claims } from "./claims";
 import { readme } from "./readme";
+import { sweepMetrics } from "./sweep-metrics";
 
 export type { MlpIdentityConfig } from "./config";
 export type * from "./types";
@@ -42,4 +43,5 @@ export const mlpIdentity: Experiment<MlpIdentityConfig, MlpIdentityMetrics> = {
   tables,
   claims,
   readme,
+  sweepMetrics,
 };

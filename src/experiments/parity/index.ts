@@ -26,6 +26,7 @@ import { figures } from "./figures";
 import { tables } from "./tables";
 import { claims } from "./claims";
 import { readme } from "./readme";
+import { sweepMetrics } from "./sweep-metrics";
 import type { ParityMetrics } from "./types";
 
 export const parityExperiment: Experiment<ParityConfig, ParityMetrics> = {
@@ -40,6 +41,7 @@ export const parityExperiment: Experiment<ParityConfig, ParityMetrics> = {
   tables,
   claims,
   readme,
+  sweepMetrics,
 };
 
 export { schema, defaults, presets, NORM_SCALES } from "./config";
