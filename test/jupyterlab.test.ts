@@ -26,6 +26,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { packageRoot } from "../src/core/io";
 import { findChromium } from "../src/report/static-export";
 import { jupyterLabAvailable, jupyterRequired } from "../scripts/notebook-runner";
+import type { NotebookOutput } from "../scripts/notebook-runner";
 import { LabServer, launchChromium, startJupyterLab } from "./support/jupyterlab";
 
 const repo = packageRoot();
@@ -48,14 +49,7 @@ const notebooks = fs.existsSync(notebooksDir)
   ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort()
   : [];
 
-interface OutputJson {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-}
+type OutputJson = NotebookOutput;
 
 /** What the page reports about the open notebook (evaluated in the browser). */
 interface PanelState {

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { testBackend } from "../support/helpers";
+import { boundaryProgram } from "../support/programs";
 import {
   CompiledProgram,
   Program,
@@ -22,7 +23,6 @@ import {
   modularSumProgram,
   parityProgram,
   programRules,
-  Updates,
 } from "../../src/alta";
 import { disposeForward, forward, makeBatch, weightsFromValues } from "../../src/nn/transformer";
 import { rngStream } from "../../src/core/rng";
@@ -123,16 +123,7 @@ test("clamped rules and restoring units (zmap's options) keep every program exac
 test("a relative head past the sequence ends reads its own position, in the interpreter and compiled", async () => {
   await testBackend();
   // x: START 2, END 3, input bits 0/1; y ← x at i − 1, z ← x at i + 1.
-  const p = new ProgramBuilder("boundary", 2)
-    .categorical("x", 4, { init: (t) => (t.kind === "input" ? t.index : t.kind === "start" ? 2 : t.kind === "end" ? 3 : 0) })
-    .categorical("y", 4)
-    .categorical("z", 4)
-    .relative("left", "x", -1)
-    .relative("right", "x", +1)
-    .mlp("copyLeft", ["left", "y"], (v): Updates => ({ y: v.left }))
-    .mlp("copyRight", ["right", "z"], (v): Updates => ({ z: v.right }))
-    .output("y")
-    .build();
+  const p = boundaryProgram();
   const r = interpret(p, [1, 0], { layers: 1, promptTokens: 1, trace: true });
   const s1 = r.states![1];
   const T = r.tokens.length;

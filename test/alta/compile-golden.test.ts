@@ -21,30 +21,18 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CompileOptions, CompiledProgram, Program, ProgramBuilder, Updates, compile, describeRule, lastBitProgram, modularSumProgram, parityProgram } from "../../src/alta";
+import { CompileOptions, CompiledProgram, Program, compile, describeRule, lastBitProgram, modularSumProgram, parityProgram } from "../../src/alta";
 import { prefixMachineProgram } from "../../src/zmap/prefix-program";
 import { singleTapeProgram } from "../../src/zmap/single-tape-program";
 import { ZMAP_COMPILE } from "../../src/zmap/zmap";
 import { selector, selectorPrograms } from "../../src/zmap/machines/selector";
 import { assemble, bitlang } from "../../src/zmap/machines/bitlang";
 import { ratio } from "../../src/zmap/machines/ratio";
+import { boundaryProgram } from "../support/programs";
 import { bounceComplement, increment } from "../../src/zmap/machines/single-tape-examples";
 
 const GOLDEN = path.join(__dirname, "..", "..", "..", "test", "alta", "fixtures", "compile-golden.json");
 
-/** The relative-head boundary program of alta.test.ts (categorical range 4, heads at ±1). */
-function boundaryProgram(): Program {
-  return new ProgramBuilder("boundary", 2)
-    .categorical("x", 4, { init: (t) => (t.kind === "input" ? t.index : t.kind === "start" ? 2 : t.kind === "end" ? 3 : 0) })
-    .categorical("y", 4)
-    .categorical("z", 4)
-    .relative("left", "x", -1)
-    .relative("right", "x", +1)
-    .mlp("copyLeft", ["left", "y"], (v): Updates => ({ y: v.left }))
-    .mlp("copyRight", ["right", "z"], (v): Updates => ({ z: v.right }))
-    .output("y")
-    .build();
-}
 
 /**
  * Programs by case name, with the prompt count they are compiled with (zmap: R_s) and the
