@@ -11,6 +11,7 @@
  */
 import { int, num, numOrNums, oneOf } from "./schema";
 import { PRIOR_GROUPINGS, PriorGrouping } from "../variational/prior";
+import type { TrainOptions } from "../train/trainer";
 
 /** What each vocabulary key means, in every experiment that has it. */
 export const MEANING: Readonly<Record<string, string>> = {
@@ -79,3 +80,38 @@ export const prior = {
   nu: (v: number, why = "") => num(v, doc("prior.nu", why)),
   grouping: (v: PriorGrouping, why = "") => oneOf(PRIOR_GROUPINGS, v, doc("prior.grouping", why)),
 };
+
+/** The vocabulary's `train.*` keys every training experiment has (its own keys may be more). */
+export interface TrainKeys {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  warmupSteps: number;
+  decaySteps: number;
+  finalLr: number;
+  weightSamples: number;
+  klSamples: number;
+  evalEvery: number;
+}
+
+/**
+ * The Trainer's options from the vocabulary (train.*, optimizer.*): C.1's schedule with Adam.
+ * `extra` sets what differs per row (objective, KL coefficient, steps, micro-batching).
+ */
+export function trainerOptions(t: TrainKeys, o: { beta1: number; beta2: number; eps: number }, extra: Pick<TrainOptions, "objective" | "klCoef"> & Partial<TrainOptions>): TrainOptions {
+  return {
+    steps: t.steps,
+    batchSize: t.batchSize,
+    weightSamples: t.weightSamples,
+    klSamples: t.klSamples,
+    learningRate: t.lr,
+    warmupSteps: t.warmupSteps,
+    finalLearningRate: t.finalLr,
+    decaySteps: t.decaySteps,
+    evalEvery: t.evalEvery,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    epsilon: o.eps,
+    ...extra,
+  };
+}

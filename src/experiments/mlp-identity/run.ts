@@ -11,6 +11,7 @@
  *   learned prior's components over training steps (the collapse to one mode).
  * The figures and traces show the first prior group (the only one under "all").
  */
+import { trainerOptions } from "../../lab/vocabulary";
 import * as tf from "@tensorflow/tfjs";
 import type { RunContext } from "../../lab/experiment";
 import { paperReference } from "../../lab/paper-reference";
@@ -91,23 +92,7 @@ function densityCurve(post: Posterior, prior: Gmm): DensityCurve {
 
 /** The trainer's options from the config's train.* and optimizer.* keys. */
 export function trainOptions(c: MlpIdentityConfig, objective: "mle" | "variational", klCoef: number): TrainOptions {
-  const t = c.train;
-  return {
-    objective,
-    klCoef,
-    steps: t.steps,
-    batchSize: t.batchSize,
-    weightSamples: t.weightSamples,
-    klSamples: t.klSamples,
-    learningRate: t.lr,
-    warmupSteps: t.warmupSteps,
-    finalLearningRate: t.finalLr,
-    decaySteps: t.decaySteps,
-    evalEvery: t.evalEvery,
-    beta1: c.optimizer.beta1,
-    beta2: c.optimizer.beta2,
-    epsilon: c.optimizer.eps,
-  };
+  return trainerOptions(c.train, c.optimizer, { objective, klCoef });
 }
 
 const thin = <T extends { step: number }>(xs: T[]) => xs.filter((p) => p.step % 5 === 0 || p.step === 1);

@@ -8,6 +8,7 @@
  * (random: prior.init "sampled" — means drawn from the initial weights, ν = prior.nu,
  * equal weights; manual: the optimal prior). Checkpoints under `ctx.checkpointDir`.
  */
+import { trainerOptions } from "../../lab/vocabulary";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TransformerConfig, randomInit, transformerParamSpecs } from "../../nn/transformer";
@@ -73,23 +74,12 @@ function withMeans<T>(m: RowModel, f: (get: WeightsFor) => T): T {
 /** Adam (optimizer.*) with C.1's schedule (train.*) for `steps` steps. */
 function trainOptions(config: ParityConfig, objective: "mle" | "variational", steps: number): TrainOptions {
   const t = config.train;
-  return {
+  return trainerOptions(t, config.optimizer, {
     objective,
-    steps: Math.max(1, steps),
-    batchSize: t.batchSize,
     klCoef: t.klCoef,
-    weightSamples: t.weightSamples,
-    klSamples: t.klSamples,
-    learningRate: t.lr,
-    warmupSteps: t.warmupSteps,
-    finalLearningRate: t.finalLr,
-    decaySteps: t.decaySteps,
-    beta1: config.optimizer.beta1,
-    beta2: config.optimizer.beta2,
-    epsilon: config.optimizer.eps,
-    evalEvery: t.evalEvery,
+    steps: Math.max(1, steps),
     ...(t.microBatch > 0 && t.microBatch < t.batchSize ? { microBatchSize: t.microBatch } : {}),
-  };
+  });
 }
 
 /** The Trainer of row `key`: its problem, schedule, evaluation hook, checkpoint and workers. */
