@@ -29,11 +29,13 @@ export interface Codelength {
 export interface PriorShape {
   groups: number;
   components: number;
+  /** Parameters per group fixed in advance and so not coded (a zero component's μ₀ and π₀: 2); default 0. */
+  fixedPerGroup?: number;
 }
 
-/** L_Ψ in bits: 3 parameters (μ, ν, w) per component per group at `bitsPerParameter` bits each. */
+/** L_Ψ in bits: 3 parameters (μ, ν, w) per component per group, less the fixed ones, at `bitsPerParameter` bits each. */
 export function priorParameterBits(shape: PriorShape, bitsPerParameter = 32): number {
-  return shape.groups * shape.components * 3 * bitsPerParameter;
+  return shape.groups * (shape.components * 3 - (shape.fixedPerGroup ?? 0)) * bitsPerParameter;
 }
 
 /** The eq. 86 record from its parts (all in bits). */

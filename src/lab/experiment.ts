@@ -22,10 +22,16 @@ export type Preset = (typeof PRESETS)[number];
 export interface RunContext {
   /** The run seed; every random stream derives from it (core/rng.ts). */
   seed: number;
+  /** The preset the config was resolved from (a study runs other experiments at the same preset). */
+  preset: Preset;
+  /** The output root the run was given (`--out`), where a study finds other experiments' results; absent: the default layout (lab/output.ts). */
+  out?: string;
   backend: BackendInfo;
   progress: Progress;
   /** Folder for training checkpoints (none: no checkpoints). */
   checkpointDir?: string;
+  /** Folder for a run's intermediate files that are not results (e.g. the runs of a study's sweeps), ignored by git; none: use a temporary folder. */
+  workDir?: string;
   /** Continue from the checkpoints in `checkpointDir` (`kcdl run --resume`); otherwise training starts over. */
   resume?: boolean;
   /**

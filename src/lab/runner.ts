@@ -171,8 +171,9 @@ async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRu
   progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})${dir ? `, writing to ${dir}` : ""}`);
   const startedAt = new Date();
   const checkpointDir = dir === null ? undefined : path.join(dir, "checkpoints");
+  const workDir = dir === null ? undefined : path.join(dir, "work");
   const timings: Record<string, number> = {};
-  const metrics = await exp.run(config, { seed, backend, progress, checkpointDir, resume: opts.resume ?? false, timings });
+  const metrics = await exp.run(config, { seed, preset, out: typeof opts.out === "string" ? opts.out : undefined, backend, progress, checkpointDir, workDir, resume: opts.resume ?? false, timings });
   const results = {
     experiment: exp.name,
     preset,

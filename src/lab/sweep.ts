@@ -54,6 +54,12 @@ export interface SweepOptions {
   preset?: string;
   /** Dotted config key → the values it takes; the sweep runs their product (default: no grid, one point "base"). */
   grid?: Grid;
+  /**
+   * Named points instead of a grid (not both): each runs its own overrides (under `overrides`);
+   * the folder and the table's `point` column are the name. For studies whose variants are not a
+   * product of keys (e.g. remedies, each a few keys at once).
+   */
+  points?: NamedPoint[];
   /** Seeds of every point (default [1]). */
   seeds?: number[];
   /** Overrides every run gets, under the grid's (`--set`). */
@@ -92,6 +98,31 @@ export interface SweepOutput {
   /** Runs executed now, and runs skipped as already finished. */
   ran: number;
   skipped: number;
+  /** The results.json of every finished run, by point name and seed. */
+  resultFiles: { point: string; seed: number; file: string }[];
+}
+
+/** A named sweep point (SweepOptions.points). */
+export interface NamedPoint {
+  name: string;
+  overrides: object;
+}
+
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+/** The grid points of `opts`: the grid's product, or the named points. */
+function pointsOf(opts: SweepOptions, grid: Grid): GridPoint[] {
+  if (!opts.points) return gridPoints(grid);
+  if (Object.keys(grid).length) throw new UsageError("a sweep takes a grid or named points, not both");
+  if (!Array.isArray(opts.points) || !opts.points.length) throw new UsageError("points must be a non-empty list of {name, overrides}");
+  const seen = new Set<string>();
+  return opts.points.map((p) => {
+    if (typeof p?.name !== "string" || !NAME.test(p.name)) throw new UsageError(`bad sweep point name '${p?.name}': use letters, digits, '.', '_' and '-' only`);
+    if (seen.has(p.name)) throw new UsageError(`sweep point '${p.name}' is given twice`);
+    seen.add(p.name);
+    if (typeof p.overrides !== "object" || p.overrides === null || Array.isArray(p.overrides)) throw new UsageError(`sweep point '${p.name}': overrides must be an object`);
+    return { name: p.name, values: {}, overrides: structuredClone(p.overrides) as Record<string, unknown> };
+  });
 }
 
 /** One planned run of a sweep. */
@@ -121,7 +152,7 @@ export function planSweep(opts: SweepOptions): { name: string; dir: string; grid
   const seeds = opts.seeds ?? [1];
   checkSeeds(seeds);
   const fixed = opts.overrides ?? {};
-  const points = gridPoints(grid);
+  const points = pointsOf(opts, grid);
   const overridesOf = new Map<string, Record<string, unknown>>();
   for (const p of points) {
     const overrides = merge(fixed, p.overrides);
@@ -133,8 +164,8 @@ export function planSweep(opts: SweepOptions): { name: string; dir: string; grid
     }
     overridesOf.set(p.name, overrides);
   }
-  const name = opts.name ?? defaultSweepName(exp.name, preset, grid, seeds, fixed);
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name)) throw new UsageError(`bad sweep name '${name}': use letters, digits, '.', '_' and '-' only`);
+  const name = opts.name ?? defaultSweepName(exp.name, preset, grid, seeds, opts.points ? { overrides: fixed, points: opts.points } : fixed);
+  if (!NAME.test(name)) throw new UsageError(`bad sweep name '${name}': use letters, digits, '.', '_' and '-' only`);
   if (opts.jobs !== undefined && (!Number.isSafeInteger(opts.jobs) || opts.jobs < 1)) throw new UsageError(`jobs must be a positive integer, got ${opts.jobs}`);
   const dir = path.resolve(opts.out ?? path.join(projectRoot(), "runs", "sweeps"), name);
   const runs = points.flatMap((point) =>
@@ -198,7 +229,8 @@ export async function sweep(opts: SweepOptions): Promise<SweepOutput> {
           failures.map((f) => `${path.relative(plan.dir, f.task.dir)}: ${f.reason} (log: ${path.join(f.task.dir, "run.log")})`).join("; "),
       );
     }
-    return { name: plan.name, dir: plan.dir, table: agg.table, runs: agg.runs, metrics: agg.metrics, note: agg.note, files, ran: todo.length, skipped };
+    const resultFiles = plan.runs.filter((r) => runFinished(r)).map((r) => ({ point: r.point.name, seed: r.seed, file: r.resultsFile }));
+    return { name: plan.name, dir: plan.dir, table: agg.table, runs: agg.runs, metrics: agg.metrics, note: agg.note, files, ran: todo.length, skipped, resultFiles };
   } finally {
     release();
   }

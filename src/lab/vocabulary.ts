@@ -4,14 +4,17 @@
  * works wherever a KL coefficient exists). Each constructor takes the experiment's
  * value and the reason for it; the key's meaning is written once, in `MEANING`.
  *
- *   train.{steps, batchSize, lr, warmupSteps, decaySteps, finalLr, klCoef}
- *   optimizer.{name, beta1, beta2, eps}
+ *   train.{steps, batchSize, lr, warmupSteps, decaySteps, finalLr, klCoef, klWarmupSteps}
+ *   optimizer.{name, beta1, beta2, eps, momentum, priorLrScale}
  *   posterior.{nu, components, temperature}
- *   prior.{components, init, nu, grouping}
+ *   prior.{components, init, nu, grouping, freezeSteps, zeroComponent, gammaShape, gammaRate}
  */
-import { int, num, numOrNums, oneOf } from "./schema";
-import { PRIOR_GROUPINGS, PriorGrouping } from "../variational/prior";
+import { int, num, numOrNums, oneOf, optNum } from "./schema";
+import { PRIOR_GROUPINGS, PRIOR_INITS, PriorGrouping, PriorInit, PriorOptions, priorInit } from "../variational/prior";
 import type { TrainOptions } from "../train/trainer";
+import { OPTIMIZER_NAMES, OptimizerName } from "../train/optimizer";
+import { UsageError } from "../core/errors";
+import type { Rng } from "../core/rng";
 
 /** What each vocabulary key means, in every experiment that has it. */
 export const MEANING: Readonly<Record<string, string>> = {
@@ -22,7 +25,10 @@ export const MEANING: Readonly<Record<string, string>> = {
   "train.decaySteps": "Steps of exponential decay from train.lr to train.finalLr after warmup, constant after; 0 = until the last step",
   "train.finalLr": "Learning rate at the end of the exponential decay",
   "train.klCoef": "Weight of KL[β ‖ α] in the loss klCoef·KL + NLL (variational rows)",
-  "optimizer.name": "Optimiser",
+  "train.klWarmupSteps": "KL warm-up: the KL coefficient ramps linearly from klCoef/klWarmupSteps to klCoef over this many first steps (Bowman et al. 2016; Sønderby et al. 2016); 0 = klCoef from the start",
+  "optimizer.name": 'Optimiser: "adam" (C.1) or "sgd" (SGD with optimizer.momentum)',
+  "optimizer.momentum": 'Momentum m of "sgd": v ← m·v + g, θ ← θ − lr·v',
+  "optimizer.priorLrScale": "Learning rate of the adaptive prior's parameters ψ (μ, ν, w) as a multiple of the schedule's (a separate optimiser instance); 1 = the same",
   "optimizer.beta1": "Adam β₁, the decay of the first-moment estimate",
   "optimizer.beta2": "Adam β₂, the decay of the second-moment estimate",
   "optimizer.eps": "Adam ε, added to the root of the second moment",
@@ -30,9 +36,13 @@ export const MEANING: Readonly<Record<string, string>> = {
   "posterior.components": "Components of each GMM posterior; 1 = Gaussian",
   "posterior.temperature": "Temperature of the straight-through Gumbel-softmax samples of GMM posteriors",
   "prior.components": "Components of each adaptive GMM prior (eq. 86)",
-  "prior.init": 'Initial prior components: "sampled" = means drawn from the initial posterior means, equal mixing weights (C.1)',
+  "prior.init": 'Initial prior components: "sampled" = means drawn from the initial posterior means, equal mixing weights (C.1); "grid" = means evenly spaced over [min, max] of those means',
   "prior.nu": "Initial ν of the prior components, σ² = softplus(ν)",
   "prior.grouping": 'Weights that share one prior GMM: "all" (one for the model), "tensor" (one per parameter tensor), "column" (one per column)',
+  "prior.freezeSteps": "Steps during which the prior's parameters ψ are not updated; 0 = trained from the start",
+  "prior.zeroComponent": "Mixing weight π₀ of one prior component fixed at μ = 0 (its variance trains; Ullrich et al. 2017); null = none",
+  "prior.gammaShape": "Shape a of a Gamma(a, b) hyper-prior on every prior component's precision 1/σ², added to the KL term (Ullrich et al. 2017); null = none",
+  "prior.gammaRate": "Rate b of the Gamma hyper-prior (set with prior.gammaShape); null = none",
 };
 
 const doc = (key: string, why: string) => (why ? `${MEANING[key]}. ${why}` : `${MEANING[key]}.`);
@@ -48,18 +58,30 @@ export const train = {
   klCoef: (v: number, why = "") => num(v, doc("train.klCoef", why), { min: 0 }),
   /** `train.klCoef` where the experiment runs one row per value of a list (Table 2). */
   klCoefs: (v: number | number[], why = "") => numOrNums(v, doc("train.klCoef", `A list runs one row per value. ${why}`.trim()), { min: 0 }),
+  klWarmupSteps: (v = 0, why = "") => int(v, doc("train.klWarmupSteps", why)),
 };
 
-export const OPTIMIZERS = ["adam"] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+export { OPTIMIZER_NAMES };
+export type { OptimizerName };
 
-/** The optimiser section (C.1: Adam; it gives no β or ε, so Adam's usual defaults unless `v` says otherwise). */
-export function optimizer(v: { name?: OptimizerName; beta1?: number; beta2?: number; eps?: number } = {}, why = "C.1: Adam") {
+const adamKeys = (v: { beta1?: number; beta2?: number; eps?: number }) => ({
+  beta1: num(v.beta1 ?? 0.9, doc("optimizer.beta1", ""), { min: 0, max: 0.999999 }),
+  beta2: num(v.beta2 ?? 0.999, doc("optimizer.beta2", ""), { min: 0, max: 0.999999999 }),
+  eps: num(v.eps ?? 1e-8, doc("optimizer.eps", ""), { min: 0 }),
+});
+
+/** The optimiser section of an experiment with its own Adam loop (C.1: Adam; it gives no β or ε, so Adam's usual defaults unless `v` says otherwise). */
+export function optimizer(v: { beta1?: number; beta2?: number; eps?: number } = {}, why = "C.1: Adam") {
+  return { name: oneOf(["adam"] as const, "adam", doc("optimizer.name", why)), ...adamKeys(v) };
+}
+
+/** The optimiser section of an experiment that trains with the Trainer: Adam or SGD with momentum, and ψ's own learning-rate multiple. */
+export function trainerOptimizer(v: { name?: OptimizerName; beta1?: number; beta2?: number; eps?: number; momentum?: number } = {}, why = "C.1: Adam") {
   return {
-    name: oneOf(OPTIMIZERS, v.name ?? "adam", doc("optimizer.name", why)),
-    beta1: num(v.beta1 ?? 0.9, doc("optimizer.beta1", ""), { min: 0, max: 0.999999 }),
-    beta2: num(v.beta2 ?? 0.999, doc("optimizer.beta2", ""), { min: 0, max: 0.999999999 }),
-    eps: num(v.eps ?? 1e-8, doc("optimizer.eps", ""), { min: 0 }),
+    name: oneOf(OPTIMIZER_NAMES, v.name ?? "adam", doc("optimizer.name", why)),
+    ...adamKeys(v),
+    momentum: num(v.momentum ?? 0.9, doc("optimizer.momentum", ""), { min: 0, max: 0.999999 }),
+    priorLrScale: num(1, doc("optimizer.priorLrScale", ""), { min: 0 }),
   };
 }
 
@@ -70,8 +92,8 @@ export const posterior = {
   temperature: (v: number, why = "") => num(v, doc("posterior.temperature", why), { min: 1e-6 }),
 };
 
-export const PRIOR_INITS = ["sampled"] as const;
-export type PriorInit = (typeof PRIOR_INITS)[number];
+export { PRIOR_INITS };
+export type { PriorInit };
 
 /** The adaptive GMM prior α (eq. 86, B.9.3): one GMM per group of weights. */
 export const prior = {
@@ -79,7 +101,45 @@ export const prior = {
   init: (v: PriorInit, why = "") => oneOf(PRIOR_INITS, v, doc("prior.init", why)),
   nu: (v: number, why = "") => num(v, doc("prior.nu", why)),
   grouping: (v: PriorGrouping, why = "") => oneOf(PRIOR_GROUPINGS, v, doc("prior.grouping", why)),
+  /** prior.freezeSteps, prior.zeroComponent, prior.gammaShape, prior.gammaRate: off unless set (the remedies `prior-collapse` measures). */
+  remedies: () => ({
+    freezeSteps: int(0, doc("prior.freezeSteps", "")),
+    zeroComponent: optNum(null, doc("prior.zeroComponent", "")),
+    gammaShape: optNum(null, doc("prior.gammaShape", ""), { min: 0 }),
+    gammaRate: optNum(null, doc("prior.gammaRate", ""), { min: 0 }),
+  }),
 };
+
+/** The prior keys a trained adaptive prior reads (prior.* with `prior.remedies()`). */
+export interface PriorKeys {
+  components: number;
+  init: PriorInit;
+  nu: number;
+  freezeSteps: number;
+  zeroComponent: number | null;
+  gammaShape: number | null;
+  gammaRate: number | null;
+}
+
+/** What the schema cannot check of the prior keys (relations between them); `where` names the experiment. */
+export function checkPriorKeys(p: PriorKeys, where: string): void {
+  if ((p.gammaShape === null) !== (p.gammaRate === null)) {
+    throw new UsageError(`${where}: set prior.gammaShape and prior.gammaRate together (a Gamma hyper-prior needs both), got ${p.gammaShape} and ${p.gammaRate}`);
+  }
+  if (p.gammaShape !== null && !(p.gammaShape > 0 && p.gammaRate! > 0)) throw new UsageError(`${where}: prior.gammaShape and prior.gammaRate must be > 0`);
+  if (p.zeroComponent !== null && !(p.zeroComponent > 0 && p.zeroComponent < 1)) throw new UsageError(`${where}: prior.zeroComponent must be in (0, 1) or null, got ${p.zeroComponent}`);
+  if (p.zeroComponent !== null && p.components < 2) throw new UsageError(`${where}: prior.zeroComponent needs prior.components ≥ 2, got ${p.components}`);
+}
+
+/** A trained prior's options from prior.* (the grouping aside): components, initialisation from `rng`, zero component, hyper-prior. */
+export function adaptivePriorOptions(p: PriorKeys, rng: Rng): Omit<PriorOptions, "grouping"> {
+  return {
+    components: p.components,
+    init: priorInit(p.init, rng, p.components, p.nu),
+    ...(p.zeroComponent !== null ? { zeroComponent: p.zeroComponent } : {}),
+    ...(p.gammaShape !== null ? { gamma: { shape: p.gammaShape, rate: p.gammaRate! } } : {}),
+  };
+}
 
 /** The vocabulary's `train.*` keys every training experiment has (its own keys may be more). */
 export interface TrainKeys {
@@ -92,14 +152,31 @@ export interface TrainKeys {
   weightSamples: number;
   klSamples: number;
   evalEvery: number;
+  klWarmupSteps?: number;
 }
 
 /**
  * The Trainer's options from the vocabulary (train.*, optimizer.*): C.1's schedule with Adam.
  * `extra` sets what differs per row (objective, KL coefficient, steps, micro-batching).
  */
-export function trainerOptions(t: TrainKeys, o: { beta1: number; beta2: number; eps: number }, extra: Pick<TrainOptions, "objective" | "klCoef"> & Partial<TrainOptions>): TrainOptions {
+export function trainerOptions(
+  t: TrainKeys,
+  o: { name?: OptimizerName; beta1: number; beta2: number; eps: number; momentum?: number; priorLrScale?: number },
+  extra: Pick<TrainOptions, "objective" | "klCoef"> & Partial<TrainOptions>,
+  p?: { freezeSteps: number },
+): TrainOptions {
+  // options at their defaults are left out, so the checkpoint hash of a C.1 run does not change
+  const nonDefault = <T>(v: T | undefined, d: T) => (v === undefined || v === d ? undefined : v);
+  const optional: Partial<TrainOptions> = {
+    optimizer: nonDefault(o.name, "adam"),
+    momentum: o.name === "sgd" ? o.momentum : undefined,
+    priorLrScale: nonDefault(o.priorLrScale, 1),
+    priorFreezeSteps: nonDefault(p?.freezeSteps, 0),
+    klWarmupSteps: nonDefault(t.klWarmupSteps, 0),
+  };
+  for (const k of Object.keys(optional) as (keyof TrainOptions)[]) if (optional[k] === undefined) delete optional[k];
   return {
+    ...optional,
     steps: t.steps,
     batchSize: t.batchSize,
     weightSamples: t.weightSamples,

@@ -9,7 +9,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { KcdlError } from "../core/errors";
 import { writeJsonAtomic } from "../core/io";
-import type { AdamState } from "./adam";
+import type { OptimizerState } from "./optimizer";
 
 export const CHECKPOINT_FORMAT = "kcdl-checkpoint/1";
 
@@ -31,7 +31,9 @@ export interface Checkpoint {
   rngState: object;
   /** Every variable by its stable name: shape and float32 values. */
   variables: Record<string, { shape: number[]; values: number[] }>;
-  optimizer: AdamState;
+  optimizer: OptimizerState;
+  /** The state of the prior's own optimiser, when it has one (TrainOptions.priorLrScale, priorFreezeSteps). */
+  priorOptimizer?: OptimizerState;
   /** Evaluation records so far. */
   history: Record<string, unknown>[];
   /** Running training-loss curve so far. */

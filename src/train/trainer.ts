@@ -5,7 +5,12 @@
  *   minibatches, klCoef · KL[β ‖ α] + E_{θ∼β}[−log₂ p(y | x; θ)], the expectation
  *   taken with S Monte-Carlo weight samples shared across the minibatch (C.1: S = 2,
  *   KL by 100 Monte-Carlo samples; klCoef ≈ batch / dataset size, C.1).
- * Adam with linear warmup then exponential decay (C.1, train/adam.ts). All
+ * Adam (or SGD with momentum, train/optimizer.ts) with linear warmup then
+ * exponential decay (C.1, train/adam.ts); optionally the prior's parameters ψ
+ * with their own learning-rate multiple and a number of frozen first steps, the
+ * KL coefficient ramped up over the first steps (KL warm-up), and a hyper-prior
+ * on ψ (`AdaptivePrior.hyperPriorBits`, Ullrich et al. 2017) added to the KL term:
+ * the remedies for the prior collapse of C.2 that `prior-collapse` measures. All
  * randomness derives from the run seed: minibatches from a named RNG stream whose
  * state is checkpointed, weight and KL noise from op seeds keyed by the step, so a
  * run stopped and resumed from its checkpoint ends with exactly the numbers of an
@@ -37,7 +42,8 @@ import * as tf from "@tensorflow/tfjs";
 import { UsageError, KcdlError, assertChoice } from "../core/errors";
 import { Progress, silentProgress } from "../core/progress";
 import { Rng, opSeed, rngStream } from "../core/rng";
-import { ScheduledAdam, learningRateAt } from "./adam";
+import { learningRateAt } from "./adam";
+import { OptimizerName, ScheduledOptimizer, checkOptimizerSettings, makeOptimizer } from "./optimizer";
 import { Checkpoint, CHECKPOINT_FORMAT, START_OVER, configHash, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { Weights } from "../nn/param-tree";
 import type { PointWeights } from "../nn/param-tree";
@@ -76,6 +82,19 @@ export interface TrainOptions {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** The optimiser [C.1: "adam"]; "sgd" is SGD with `momentum`. */
+  optimizer?: OptimizerName;
+  /** SGD momentum (optimizer "sgd") [0.9]. */
+  momentum?: number;
+  /** Learning rate of the prior's parameters ψ as a multiple of the schedule's (variational only) [1]. */
+  priorLrScale?: number;
+  /** Steps during which ψ is not updated (variational only) [0]. */
+  priorFreezeSteps?: number;
+  /**
+   * KL warm-up: the KL coefficient at step t (0-based) is klCoef·min(1, (t + 1)/klWarmupSteps)
+   * (Bowman et al. 2016; Sønderby et al. 2016) [0: klCoef from the start].
+   */
+  klWarmupSteps?: number;
   /** Call the evaluation hook every this many steps (and at the start and the end); 0: start and end only. */
   evalEvery: number;
   /**
@@ -168,6 +187,11 @@ export function checkTrainOptions(o: TrainOptions): void {
   intAtLeast("klSamples", 1);
   intAtLeast("warmupSteps", 0);
   intAtLeast("evalEvery", 0);
+  for (const k of ["priorFreezeSteps", "klWarmupSteps"] as const) if (o[k] !== undefined) intAtLeast(k, 0);
+  checkOptimizerSettings({ name: o.optimizer ?? "adam", beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, momentum: o.momentum ?? 0.9 });
+  if (o.priorLrScale !== undefined && !(o.priorLrScale >= 0 && Number.isFinite(o.priorLrScale))) {
+    throw new UsageError(`training option 'priorLrScale' must be a finite number ≥ 0, got ${o.priorLrScale}`);
+  }
   if (o.microBatchSize !== undefined) {
     intAtLeast("microBatchSize", 1);
     if (o.microBatchSize > o.batchSize) {
@@ -187,7 +211,11 @@ export function checkTrainOptions(o: TrainOptions): void {
 export class Trainer<B extends object> {
   readonly args: TrainerArgs<B>;
   readonly options: TrainOptions;
-  readonly optimizer: ScheduledAdam;
+  /** The optimiser of every variable, or of all but ψ when ψ has its own (`priorOptimizer`). */
+  readonly optimizer: ScheduledOptimizer;
+  /** ψ's own optimiser, when priorLrScale ≠ 1 or priorFreezeSteps > 0 (else ψ is in `optimizer`'s group). */
+  readonly priorOptimizer?: ScheduledOptimizer;
+  private readonly priorNames = new Set<string>();
   readonly configHash: string;
   /** Steps completed so far. */
   step = 0;
@@ -212,9 +240,14 @@ export class Trainer<B extends object> {
     this.args = args;
     this.options = args.options;
     const o = args.options;
-    this.optimizer = new ScheduledAdam(o.learningRate, o.beta1, o.beta2, o.epsilon);
+    const settings = { name: o.optimizer ?? "adam", beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, momentum: o.momentum ?? 0.9 };
+    this.optimizer = makeOptimizer(settings, o.learningRate);
     this.rng = rngStream(args.seed, "train/data");
     const m = args.model;
+    if (m.kind === "variational" && ((o.priorLrScale ?? 1) !== 1 || (o.priorFreezeSteps ?? 0) > 0)) {
+      this.priorOptimizer = makeOptimizer(settings, o.learningRate * (o.priorLrScale ?? 1));
+      for (const v of m.prior.trainableVariables()) this.priorNames.add(v.name);
+    }
     this.named = m.kind === "mle" ? m.point.namedVariables() : [...m.posterior.namedVariables(), ...m.prior.namedVariables()];
     this.trainable = m.kind === "mle" ? this.named.map(([, v]) => v) : [...m.posterior.trainableVariables(), ...m.prior.trainableVariables()];
     const shapes = Object.fromEntries(this.named.map(([n, v]) => [n, v.shape]));
@@ -230,6 +263,19 @@ export class Trainer<B extends object> {
     return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate, decaySteps: o.decaySteps });
   }
 
+  /** The KL coefficient at step `step` (0-based): klCoef, ramped up linearly over the first klWarmupSteps steps. */
+  klCoefAt(step: number): number {
+    const o = this.options;
+    const w = o.klWarmupSteps ?? 0;
+    return w > 0 ? o.klCoef * Math.min(1, (step + 1) / w) : o.klCoef;
+  }
+
+  /** The hyper-prior term on ψ in bits (`AdaptivePrior.hyperPriorBits`), or null without one. */
+  private hyperPrior(): tf.Scalar | null {
+    const m = this.args.model;
+    return m.kind === "variational" ? m.prior.hyperPriorBits() : null;
+  }
+
   /** The objective on one minibatch: [loss, KL (or 0), mean NLL] as tensors, in bits. */
   private objective(batch: B, step: number): [tf.Scalar, tf.Scalar, tf.Scalar] {
     const m = this.args.model;
@@ -237,7 +283,9 @@ export class Trainer<B extends object> {
     const nll = this.sampledNll(batch, step);
     if (m.kind === "mle") return [nll, tf.scalar(0), nll];
     const kl = treeKlBitsT(m.posterior, m.prior, { samples: o.klSamples, seed: opSeed(this.args.seed, `train/${step}/kl`) }).total;
-    return [tf.add(tf.mul(o.klCoef, kl), nll) as tf.Scalar, kl, nll];
+    const hyper = this.hyperPrior();
+    const complexity = hyper ? tf.add(kl, hyper) : kl;
+    return [tf.add(tf.mul(this.klCoefAt(step), complexity), nll) as tf.Scalar, kl, nll];
   }
 
   /** Mean over the S weight samples of the NLL of `batch` (bits), with the step's sample seeds. */
@@ -286,7 +334,7 @@ export class Trainer<B extends object> {
     }
     const m = this.args.model;
     const klBits = m.kind === "variational" ? this.klGradients(step, add) : tf.scalar(0);
-    const parts = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, nllBits])) as tf.Tensor1D;
+    const parts = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? this.klCoefAt(step) : 0, klBits), nllBits), klBits, nllBits])) as tf.Tensor1D;
     tf.dispose([klBits, nllBits]);
     return { grads: acc, parts };
   }
@@ -307,8 +355,13 @@ export class Trainer<B extends object> {
         const sum = tf.keep(tf.add(klBits, kl)) as tf.Scalar;
         klBits.dispose();
         klBits = sum;
-        return tf.mul(o.klCoef, kl) as tf.Scalar;
+        return tf.mul(this.klCoefAt(step), kl) as tf.Scalar;
       }, this.trainable);
+      add(grads);
+      value.dispose();
+    }
+    if (m.prior.hasHyperPrior) {
+      const { value, grads } = tf.variableGrads(() => tf.mul(this.klCoefAt(step), this.hyperPrior()!) as tf.Scalar, m.prior.trainableVariables());
       add(grads);
       value.dispose();
     }
@@ -361,7 +414,7 @@ export class Trainer<B extends object> {
     }, this.trainable);
     value.dispose();
     add(grads);
-    const out = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? o.klCoef : 0, klBits), nllBits), klBits, tf.scalar(nllBits)])) as tf.Tensor1D;
+    const out = tf.tidy(() => tf.stack([tf.add(tf.mul(m.kind === "variational" ? this.klCoefAt(step) : 0, klBits), nllBits), klBits, tf.scalar(nllBits)])) as tf.Tensor1D;
     klBits.dispose();
     return { grads: acc, parts: out };
   }
@@ -369,10 +422,10 @@ export class Trainer<B extends object> {
   /** Runs one optimisation step and returns its curve point. Leaves no tensors behind. */
   stepOnce(): CurvePoint {
     const step = this.step;
-    this.optimizer.setLearningRate(this.learningRateAt(step));
+    const lr = this.learningRateAt(step);
     const batch = this.args.problem.batch(this.rng, this.options.batchSize);
     const { grads, parts } = this.gradients(batch, step);
-    this.optimizer.applyGradients(grads as unknown as Parameters<ScheduledAdam["applyGradients"]>[0]);
+    this.apply(grads, step, lr);
     const [lossBits, klBits, nllBits] = Array.from(parts.dataSync());
     tf.dispose([parts, batch as unknown as tf.TensorContainer]);
     tf.dispose(Object.values(grads));
@@ -383,6 +436,23 @@ export class Trainer<B extends object> {
     const point = { step: this.step, lossBits, klBits: this.args.model.kind === "mle" ? null : klBits, nllBits };
     this.curve.push(point);
     return point;
+  }
+
+  /** Applies the step's gradients: ψ's through its own optimiser when it has one (scaled rate; skipped while frozen). */
+  private apply(grads: Record<string, tf.Tensor>, step: number, lr: number): void {
+    this.optimizer.setLearningRate(lr);
+    if (!this.priorOptimizer) {
+      this.optimizer.applyGradients(grads);
+      return;
+    }
+    const own: Record<string, tf.Tensor> = {};
+    const prior: Record<string, tf.Tensor> = {};
+    for (const [n, g] of Object.entries(grads)) (this.priorNames.has(n) ? prior : own)[n] = g;
+    this.optimizer.applyGradients(own);
+    if (step >= (this.options.priorFreezeSteps ?? 0)) {
+      this.priorOptimizer.setLearningRate(lr * (this.options.priorLrScale ?? 1));
+      this.priorOptimizer.applyGradients(prior);
+    }
   }
 
   private evaluate(): void {
@@ -400,6 +470,7 @@ export class Trainer<B extends object> {
       rngState: this.rng.state(),
       variables: Object.fromEntries(this.named.map(([n, v]) => [n, { shape: v.shape, values: Array.from(v.dataSync()) }])),
       optimizer: await this.optimizer.exportState(),
+      ...(this.priorOptimizer ? { priorOptimizer: await this.priorOptimizer.exportState() } : {}),
       history: this.history,
       curve: this.curve,
     };
@@ -415,6 +486,10 @@ export class Trainer<B extends object> {
       tf.tidy(() => v.assign(tf.tensor(saved.values, v.shape, "float32")));
     }
     if (ckpt.step > 0) await this.optimizer.importState(ckpt.optimizer);
+    if (this.priorOptimizer && ckpt.step > (this.options.priorFreezeSteps ?? 0)) {
+      if (!ckpt.priorOptimizer) throw new KcdlError(`checkpoint ${file} is corrupt (no state of the prior's optimiser); ${START_OVER}`);
+      await this.priorOptimizer.importState(ckpt.priorOptimizer);
+    }
     this.rng = rngStream(this.args.seed, "train/data", ckpt.rngState);
     this.step = ckpt.step;
     this.history = ckpt.history;
@@ -490,6 +565,7 @@ export class Trainer<B extends object> {
   /** Frees the optimiser state and ends the worker threads, if any. */
   dispose(): void {
     this.optimizer.dispose();
+    this.priorOptimizer?.dispose();
     this.pool?.dispose();
   }
 }

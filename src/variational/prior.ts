@@ -7,6 +7,13 @@
  * Each group's GMM has K components in the B.9.1 parameterisation; μ, ν, w are
  * trainable variables, so the prior adapts (eq. 86). The KL against it is in
  * `variational/kl.ts`.
+ *
+ * Two options from soft weight-sharing (Ullrich, Meeds & Welling 2017, sec. 3), remedies
+ * for the collapse of C.2 that `prior-collapse` measures:
+ * - a component fixed at μ₀ = 0 with a fixed mixing weight π₀ (its ν still trains), the
+ *   other components sharing 1 − π₀ by their trainable w;
+ * - a Gamma(a, b) hyper-prior on every component's precision λ_k = 1/σ_k², whose
+ *   −log₂ density (`hyperPriorBits`) the trainer adds to the KL term.
  */
 import * as tf from "@tensorflow/tfjs";
 import { Gmm, GmmTensors, countModes, gmm, softplus, logMixing } from "../codes/gmm";
@@ -58,6 +65,10 @@ export interface PriorOptions {
    * See `sampledPriorInit` for C.1's initialisation.
    */
   init: (group: PriorGroup, weights: number[]) => Gmm;
+  /** Mixing weight π₀ ∈ (0, 1) of a component fixed at μ = 0 (component 0; needs components ≥ 2); absent: none. */
+  zeroComponent?: number;
+  /** Gamma(shape a, rate b) hyper-prior on each component's precision 1/σ²; absent: none. */
+  gamma?: { shape: number; rate: number };
 }
 
 /** The prior's GMM tensors for one parameter, broadcastable against its [N] flattened weights. */
@@ -96,10 +107,32 @@ export function sampledPriorInit(rng: Rng, components: number, nu = 1): PriorOpt
   };
 }
 
+/** C.1's initialisation with the means on an even grid over [min, max] of the group's initial posterior means instead of drawn from them. */
+export function gridPriorInit(components: number, nu = 1): PriorOptions["init"] {
+  return (_group, weights) => {
+    const lo = Math.min(...weights);
+    const hi = Math.max(...weights);
+    const mu = components === 1 ? [(lo + hi) / 2] : Array.from({ length: components }, (_, k) => lo + ((hi - lo) * k) / (components - 1));
+    return gmm(mu, Array(components).fill(nu));
+  };
+}
+
+export const PRIOR_INITS = ["sampled", "grid"] as const;
+export type PriorInit = (typeof PRIOR_INITS)[number];
+
+/** The initialisation named `kind` (`sampled`: C.1, drawing from `rng`; `grid`: `gridPriorInit`). */
+export function priorInit(kind: PriorInit, rng: Rng, components: number, nu: number): PriorOptions["init"] {
+  assertChoice("prior init", kind, PRIOR_INITS);
+  return kind === "grid" ? gridPriorInit(components, nu) : sampledPriorInit(rng, components, nu);
+}
+
 /** Adaptive GMM priors over a parameter tree, shared by configurable groups. */
 export class AdaptivePrior {
   readonly specs: ParamSpec[];
   readonly components: number;
+  /** π₀ of the fixed zero component, if any (PriorOptions.zeroComponent). */
+  readonly zeroComponent?: number;
+  readonly gamma?: { shape: number; rate: number };
   private readonly views: TensorView[];
   private readonly blocks: GmmBlock[];
 
@@ -113,6 +146,15 @@ export class AdaptivePrior {
       if (!specs.some((s) => s.name === name)) throw new UsageError(`prior groupingFor: unknown parameter '${name}'`);
       assertChoice(`prior grouping for '${name}'`, g, PRIOR_GROUPINGS);
     }
+    if (opts.zeroComponent !== undefined) {
+      if (!(opts.zeroComponent > 0 && opts.zeroComponent < 1)) throw new UsageError(`prior zero component: its mixing weight must be in (0, 1), got ${opts.zeroComponent}`);
+      if (opts.components < 2) throw new UsageError(`prior zero component needs components ≥ 2 (one fixed at 0, the others trained), got ${opts.components}`);
+    }
+    if (opts.gamma && !(opts.gamma.shape > 0 && opts.gamma.rate > 0 && Number.isFinite(opts.gamma.shape) && Number.isFinite(opts.gamma.rate))) {
+      throw new UsageError(`prior Gamma hyper-prior: shape and rate must be finite numbers > 0, got ${opts.gamma.shape} and ${opts.gamma.rate}`);
+    }
+    this.zeroComponent = opts.zeroComponent;
+    this.gamma = opts.gamma;
     this.specs = specs.map((s) => ({ name: s.name, shape: [...s.shape] }));
     this.components = opts.components;
     const K = opts.components;
@@ -174,10 +216,48 @@ export class AdaptivePrior {
    */
   gmmFor(name: string): GmmTensors {
     const v = this.view(name);
-    const b = this.blocks[v.gmm];
-    if (v.grouping !== "column") return { mu: b.mu, nu: b.nu, w: b.w };
+    const b = this.effective(this.blocks[v.gmm]);
+    if (v.grouping !== "column") return b;
     const reps = sizeOf(v.spec.shape) / v.columns;
     return { mu: tf.tile(b.mu, [reps, 1]), nu: tf.tile(b.nu, [reps, 1]), w: tf.tile(b.w, [reps, 1]) };
+  }
+
+  /**
+   * A block's GMM as the KL sees it: its variables, or with the zero component, μ₀ = 0
+   * and log-mixing weights [log π₀, log(1 − π₀) + log softmax(w₁…w_{K−1})] (already
+   * normalised, so the KL's own log-softmax leaves them as they are).
+   */
+  private effective(b: GmmBlock): GmmTensors {
+    const p0 = this.zeroComponent;
+    if (p0 === undefined) return { mu: b.mu, nu: b.nu, w: b.w };
+    const K = this.components;
+    const last = b.mu.rank - 1;
+    const mask = tf.tensor1d(Array.from({ length: K }, (_, k) => (k === 0 ? 0 : 1)));
+    const tail = tf.add(Math.log1p(-p0), tf.logSoftmax(tf.slice(b.w, [...Array(last).fill(0), 1], [...b.w.shape.slice(0, -1), K - 1])));
+    const head = tf.fill([...b.w.shape.slice(0, -1), 1], Math.log(p0));
+    return { mu: tf.mul(b.mu, mask), nu: b.nu, w: tf.concat([head, tail], last) };
+  }
+
+  /** Whether a hyper-prior term exists (`hyperPriorBits` is then not null). */
+  get hasHyperPrior(): boolean {
+    return this.gamma !== undefined;
+  }
+
+  /**
+   * −log₂ of the Gamma(a, b) hyper-prior density of every component's precision
+   * λ = 1/softplus(ν), summed over groups and components, up to its normalising
+   * constant (which has no gradient): Σ [b·λ − (a − 1)·ln λ] / ln 2. Null without one.
+   */
+  hyperPriorBits(): tf.Scalar | null {
+    const g = this.gamma;
+    if (!g) return null;
+    return tf.tidy(() => {
+      const terms = this.blocks.map((b) => {
+        const logLambda = tf.neg(tf.log(tf.softplus(b.nu)));
+        return tf.sum(tf.sub(tf.mul(g.rate, tf.exp(logLambda)), tf.mul(g.shape - 1, logLambda)));
+      });
+      return tf.div(tf.addN(terms), Math.LN2) as tf.Scalar;
+    });
   }
 
   /** How parameter `name` is grouped: its grouping, the index of its first group, and its column count. */
@@ -195,10 +275,11 @@ export class AdaptivePrior {
 
   /** The current GMM of every group (host copy), in `groups()` order. */
   gmms(): Gmm[] {
-    return this.blocks.flatMap((b) => {
-      const mu = b.mu.arraySync() as number[] | number[][];
-      const nu = b.nu.arraySync() as number[] | number[][];
-      const w = b.w.arraySync() as number[] | number[][];
+    return this.blocks.flatMap((block) => {
+      const [mu, nu, w] = tf.tidy(() => {
+        const b = this.effective(block);
+        return [b.mu.arraySync(), b.nu.arraySync(), b.w.arraySync()];
+      }) as [number[] | number[][], number[] | number[][], number[] | number[][]];
       return Array.isArray(mu[0])
         ? (mu as number[][]).map((m, j) => gmm(m, (nu as number[][])[j], (w as number[][])[j]))
         : [gmm(mu as number[], nu as number[], w as number[])];

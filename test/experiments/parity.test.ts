@@ -32,7 +32,7 @@ test("parity manual row: exact on lengths 1–40 with the compiled weights, cont
     sweep: { attentionScales: [20], paramScales: [100], lengths: [3], perLength: 1 },
   });
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
-  const m = await parityExperiment.run(config, { seed: 1, backend, progress: silentProgress, timings: {} });
+  const m = await parityExperiment.run(config, { seed: 1, preset: "smoke", backend, progress: silentProgress, timings: {} });
   assert.equal(m.rows.length, 1);
   const row = m.rows[0];
   assert.deepEqual(Object.keys(row).sort(), ["codelength", "codelengthBits", "init", "key", "klBits", "objective", "oodAcc", "steps", "trainAcc", "trainNllBits"]);
@@ -99,7 +99,7 @@ test("parity trained rows at smoke: every row present and finite, KL null for ML
     train: { steps: 4, manualSteps: 4, evalEvery: 2 },
   });
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
-  const m = await parityExperiment.run(config, { seed: 3, backend, progress: silentProgress, timings: {} });
+  const m = await parityExperiment.run(config, { seed: 3, preset: "smoke", backend, progress: silentProgress, timings: {} });
   assert.deepEqual(m.rows.map((r) => r.key), ["random/mle", "random/variational", "manual/variational"]);
   const T = config.data.trainMaxLen;
   for (const r of m.rows) {
@@ -145,14 +145,14 @@ test("parity --resume: a finished row's checkpoint is picked up and gives the sa
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-parity-"));
   const config = resolveExperimentConfig(parityExperiment, "smoke", { rows: ["random/variational"], train: { steps: 3, checkpointEvery: 2 } });
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
-  const a = await parityExperiment.run(config, { seed: 4, backend, progress: silentProgress, checkpointDir: dir, timings: {} });
+  const a = await parityExperiment.run(config, { seed: 4, preset: "smoke", backend, progress: silentProgress, checkpointDir: dir, timings: {} });
   assert.ok(fs.existsSync(path.join(dir, "random-variational.json")));
-  const b = await parityExperiment.run(config, { seed: 4, backend, progress: silentProgress, checkpointDir: dir, resume: true, timings: {} });
+  const b = await parityExperiment.run(config, { seed: 4, preset: "smoke", backend, progress: silentProgress, checkpointDir: dir, resume: true, timings: {} });
   assert.equal(b.trained["random/variational"].resumedFrom, 3);
   assert.deepEqual(b.rows, a.rows);
   assert.deepEqual(b.trained["random/variational"].curve, a.trained["random/variational"].curve);
   // without --resume the run starts over (and overwrites the checkpoint)
-  const c = await parityExperiment.run(config, { seed: 4, backend, progress: silentProgress, checkpointDir: dir, timings: {} });
+  const c = await parityExperiment.run(config, { seed: 4, preset: "smoke", backend, progress: silentProgress, checkpointDir: dir, timings: {} });
   assert.equal(c.trained["random/variational"].resumedFrom, 0);
   assert.deepEqual(c.rows, a.rows);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -181,7 +181,7 @@ test("prior.components 1 and 2 run; the manual rows' optimal prior keeps the com
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
   for (const K of [1, 2]) {
     const config = resolveExperimentConfig(parityExperiment, "smoke", { rows: ["random/variational", "manual", "manual/variational"], prior: { components: K }, train: { steps: 2, manualSteps: 1, evalEvery: 0 } }) as typeof defaults;
-    const m = await parityExperiment.run(config, { seed: 2, backend, progress: silentProgress, timings: {} });
+    const m = await parityExperiment.run(config, { seed: 2, preset: "smoke", backend, progress: silentProgress, timings: {} });
     assert.equal(m.trained["random/variational"].prior![0].mu.length, K);
     assert.ok(Math.max(...m.manual!.kl.groups.map((g) => g.distinct)) > K, "the optimal prior has more components than the learned one");
     assert.equal(m.trained["manual/variational"].prior![0].mu.length, Math.max(...m.manual!.kl.groups.map((g) => g.distinct)));
@@ -194,7 +194,7 @@ test("train.decaySteps is honoured: the final rate is reached after decaySteps s
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
   const curve = async (decaySteps: number) => {
     const config = resolveExperimentConfig(parityExperiment, "smoke", { rows: ["random/mle"], train: { steps: 5, warmupSteps: 1, decaySteps, evalEvery: 0 } }) as typeof defaults;
-    return (await parityExperiment.run(config, { seed: 6, backend, progress: silentProgress, timings: {} })).trained["random/mle"].curve;
+    return (await parityExperiment.run(config, { seed: 6, preset: "smoke", backend, progress: silentProgress, timings: {} })).trained["random/mle"].curve;
   };
   const [a, b] = [await curve(0), await curve(1)];
   assert.deepEqual(a.slice(0, 3), b.slice(0, 3), "the same up to the step whose rate differs");
@@ -236,7 +236,7 @@ test("train.workers: the rows trained with gradient worker threads equal in-proc
       train: { steps: 3, manualSteps: 2, evalEvery: 0, workers },
     });
     const backend = { name: tf.getBackend(), provider: "", skipped: [] };
-    return parityExperiment.run(config, { seed: 5, backend, progress: silentProgress, timings: {} });
+    return parityExperiment.run(config, { seed: 5, preset: "smoke", backend, progress: silentProgress, timings: {} });
   };
   const [a, b] = [await run(0), await run(2)];
   for (const [x, y] of a.rows.map((r, i) => [r, b.rows[i]] as const)) {

@@ -17,7 +17,7 @@ test("zmap experiment (smoke): 0 mismatches on every machine, heads 9 + 2|Y|, of
   const config = resolveExperimentConfig(zmapExperiment, "smoke") as ZmapConfig;
   const backend = { name: tf.getBackend(), provider: "", skipped: [] };
   const before = tf.memory().numTensors;
-  const m = await zmapExperiment.run(config, { seed: 1, backend, progress: silentProgress, timings: {} });
+  const m = await zmapExperiment.run(config, { seed: 1, preset: "smoke", backend, progress: silentProgress, timings: {} });
   assert.equal(tf.memory().numTensors, before, "no tensors leaked");
   assert.deepEqual(m.machines.map((r) => r.name), ["selector", "bitlang", "ratio"]);
   for (const r of m.machines) {

@@ -116,6 +116,7 @@ test("micro-batch options are checked", () => {
   const a = new Trainer({ problem: mlpProblem, model: m, options: options({ objective: "mle" }), seed: 1 });
   const b = new Trainer({ problem: mlpProblem, model: m, options: options({ objective: "mle", microBatchSize: 8 }), seed: 1 });
   assert.equal(a.configHash, b.configHash);
-  tf.dispose(a.optimizer.getWeights() as unknown as tf.TensorContainer);
+  a.dispose();
+  b.dispose();
   disposeModel(m);
 });

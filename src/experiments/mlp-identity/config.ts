@@ -6,7 +6,7 @@
  * expectation under the posterior (eq. 86's data term). See `trainSetSize`.
  */
 import { ConfigOf, int, num, optNum } from "../../lab/schema";
-import { optimizer, posterior, prior, train } from "../../lab/vocabulary";
+import { posterior, prior, train, trainerOptimizer } from "../../lab/vocabulary";
 import type { DeepPartial } from "../../core/config";
 import type { Preset } from "../../lab/experiment";
 
@@ -35,8 +35,9 @@ export const schema = {
     decaySteps: train.decaySteps(0, "0: decay over the whole run after warmup (C.1)"),
     finalLr: train.finalLr(5e-3, "A tenth of train.lr (see train.lr)"),
     evalEvery: int(10, "Record the prior and the KL every this many steps (the prior-collapse figure)"),
+    klWarmupSteps: train.klWarmupSteps(0, "C.1 has none"),
   },
-  optimizer: optimizer({}, "C.1: Adam; β₁, β₂, ε are Adam's usual defaults (the paper gives none)"),
+  optimizer: trainerOptimizer({}, "C.1: Adam; β₁, β₂, ε are Adam's usual defaults (the paper gives none)"),
   posterior: {
     nu: posterior.nu(-10, "C.1: −10 (narrow posteriors at the initial means)"),
   },
@@ -45,6 +46,8 @@ export const schema = {
     init: prior.init("sampled", "C.1"),
     nu: prior.nu(1, 'C.1: 1, "to avoid instability in KL estimates at initialization" (random-init rows)'),
     grouping: prior.grouping("all", "C.2: one prior shared by all 148 weights"),
+    // off by default; prior.zeroComponent and prior.gamma* shape the random-init rows' prior (the manual row starts from its B.9.3 optimal prior)
+    ...prior.remedies(),
   },
   manual: {
     lambda: num(20, "Scale λ of the manual solution W² = (W¹)ᵀ = [λI | 0], b¹ = b² = −λ/2. C.2: 20"),

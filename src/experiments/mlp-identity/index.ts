@@ -7,6 +7,7 @@
  */
 import type { Experiment } from "../../lab/experiment";
 import { UsageError } from "../../core/errors";
+import { checkPriorKeys } from "../../lab/vocabulary";
 import { MlpIdentityConfig, klCoefList, learnedKlCoef, presets, schema } from "./config";
 import type { MlpIdentityMetrics } from "./types";
 import { run } from "./run";
@@ -29,6 +30,7 @@ function check(c: MlpIdentityConfig): void {
   if (!ks.includes(learnedKlCoef(c))) {
     throw new UsageError(`mlp-identity: report.learnedKlCoef ${c.report.learnedKlCoef} must be one of train.klCoef [${ks.join(", ")}] (or null)`);
   }
+  checkPriorKeys(c.prior, "mlp-identity");
 }
 
 export const mlpIdentity: Experiment<MlpIdentityConfig, MlpIdentityMetrics> = {

@@ -11,7 +11,7 @@
  *   learned prior's components over training steps (the collapse to one mode).
  * The figures and traces show the first prior group (the only one under "all").
  */
-import { trainerOptions } from "../../lab/vocabulary";
+import { adaptivePriorOptions, trainerOptions } from "../../lab/vocabulary";
 import * as tf from "@tensorflow/tfjs";
 import type { RunContext } from "../../lab/experiment";
 import { paperReference } from "../../lab/paper-reference";
@@ -20,7 +20,7 @@ import { klQuadratureBits } from "../../codes/quadrature";
 import { optimalPrior, weightHistogram } from "../../codes/optimal-prior";
 import { codelength, priorParameterBits } from "../../codes/codelength";
 import { opSeed, rngStream } from "../../core/rng";
-import { Posterior, AdaptivePrior, PriorOptions, PriorGrouping, sampledPriorInit, weightGroups } from "../../variational";
+import { Posterior, AdaptivePrior, PriorOptions, PriorGrouping, weightGroups } from "../../variational";
 import { ParamSpec, PointWeights, Weights, WeightValues } from "../../nn/param-tree";
 import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../train/trainer";
 import { heNormalInit, manualIdentityWeights, mlpNllBits, mlpNllBitsPerExample, mlpLogits, mlpSpecs } from "../../nn/mlp";
@@ -92,7 +92,7 @@ function densityCurve(post: Posterior, prior: Gmm): DensityCurve {
 
 /** The trainer's options from the config's train.* and optimizer.* keys. */
 export function trainOptions(c: MlpIdentityConfig, objective: "mle" | "variational", klCoef: number): TrainOptions {
-  return trainerOptions(c.train, c.optimizer, { objective, klCoef });
+  return trainerOptions(c.train, c.optimizer, { objective, klCoef }, c.prior);
 }
 
 const thin = <T extends { step: number }>(xs: T[]) => xs.filter((p) => p.step % 5 === 0 || p.step === 1);
@@ -144,19 +144,16 @@ async function mleRow(st: RunState, init: WeightValues): Promise<void> {
   point.dispose();
 }
 
-/** How a variational row's prior starts: its components per group, its initial GMMs, and its L_Ψ in bits. */
-interface PriorSetup {
-  components: number;
-  init: PriorOptions["init"];
-  priorBits: number;
-}
+/** How a variational row's prior starts: its components per group, its initial GMMs (and zero component, hyper-prior), and its L_Ψ in bits. */
+type PriorSetup = Omit<PriorOptions, "grouping"> & { priorBits: number };
 
 /** Trains one variational row; pushes the row, its prior trace and curve; returns its Fig. 9 curve. */
 async function variationalRow(st: RunState, initKind: "random" | "manual", klCoef: number, means: WeightValues, ps: PriorSetup): Promise<DensityCurve> {
   const { config, ctx, specs } = st;
   const key = `${initKind}/${klCoef}`;
   const posterior = new Posterior(specs, { means, nu: config.posterior.nu });
-  const prior = new AdaptivePrior(specs, means, { grouping: config.prior.grouping, components: ps.components, init: ps.init });
+  const { priorBits: _bits, ...priorOptions } = ps;
+  const prior = new AdaptivePrior(specs, means, { grouping: config.prior.grouping, ...priorOptions });
   const model: TrainModel = { kind: "variational", posterior, prior };
   const trace = (t: Trainer<IdentityBatch>, step: number) => {
     const s = prior.summary()[0];
@@ -271,11 +268,12 @@ export async function run(config: MlpIdentityConfig, ctx: RunContext): Promise<M
   const init: WeightValues = heNormalInit(specs, rngStream(ctx.seed, "mlp-identity/init"));
   await mleRow(st, init);
   const K = config.prior.components;
-  const priorBits = priorParameterBits({ groups: weightGroups(specs, init, config.prior.grouping).length, components: K });
+  const fixedPerGroup = config.prior.zeroComponent === null ? 0 : 2;
+  const priorBits = priorParameterBits({ groups: weightGroups(specs, init, config.prior.grouping).length, components: K, fixedPerGroup });
   let learned: (DensityCurve & { klCoef: number }) | undefined;
   for (const klCoef of klCoefList(config)) {
     // Every random-init row starts from the same prior (a fresh stream per row), C.1's "sampled" init.
-    const random: PriorSetup = { components: K, init: sampledPriorInit(rngStream(ctx.seed, "mlp-identity/prior"), K, config.prior.nu), priorBits };
+    const random: PriorSetup = { ...adaptivePriorOptions(config.prior, rngStream(ctx.seed, "mlp-identity/prior")), priorBits };
     const curve = await variationalRow(st, "random", klCoef, init, random);
     if (klCoef === learnedKlCoef(config)) learned = { ...curve, klCoef };
   }

@@ -5,7 +5,7 @@
  */
 import type { DeepPartial } from "../../core/config";
 import { ConfigOf, bool, defaultsOf, int, nums, num, oneOf, strs } from "../../lab/schema";
-import { optimizer, posterior, prior, train } from "../../lab/vocabulary";
+import { posterior, prior, train, trainerOptimizer } from "../../lab/vocabulary";
 import { QK_INITS } from "../../nn/transformer";
 import { ROW_KEYS } from "./types";
 
@@ -58,6 +58,8 @@ export const schema = {
     nu: prior.nu(1, 'Of random-init variational rows (C.1: 1, "to avoid instability in KL estimates at initialization").'),
     grouping: prior.grouping("tensor", "Of the reported KL and of trained rows' adaptive priors (C.1 does not say; one GMM per parameter tensor)."),
     klSamples: int(100, "Monte-Carlo samples per weight for the KL: the manual cross-check and trained rows' reported KL (C.1: 100; 0 = skip the manual cross-check)."),
+    // off by default; prior.zeroComponent and prior.gamma* shape the random-init row's prior (the manual rows start from the optimal prior)
+    ...prior.remedies(),
   },
   /** Training of the rows "random/mle", "random/variational", "manual/variational" (C.1). */
   train: {
@@ -71,6 +73,7 @@ export const schema = {
     weightSamples: int(2, "Monte-Carlo weight samples per minibatch (C.1: 2).", { min: 1 }),
     klSamples: int(100, "Monte-Carlo samples per weight for the KL of GMM posteriors/priors during training (C.1: 100).", { min: 1 }),
     klCoef: train.klCoef(1e-3, "C.1: 10⁻³ ≈ batch / training-set size."),
+    klWarmupSteps: train.klWarmupSteps(0, "C.1 has none."),
     evalEvery: int(500, "Record accuracy (at the posterior means) on fixed train/OOD subsets every this many steps (0: at the start and the end only)."),
     evalExamples: int(256, "Examples per split in those recordings."),
     checkpointEvery: int(500, "Write a checkpoint every this many steps (`kcdl run parity --resume` continues from it; 0: only at the end)."),
@@ -82,7 +85,7 @@ export const schema = {
     microBatch: int(16, "Examples per forward/backward pass (gradient accumulation over the minibatch, train/trainer.ts; the gradient is the full batch's); 0 = the whole minibatch at once. C.1's step (42 layers, 2 × 128 sequences) keeps ~6 GB of activations, beyond wasm's 4 GiB heap: 16 fits."),
     workers: int(0, "Gradient worker threads (Trainer `workers`): the NLL gradients of the weight samples / batch slices on this many threads while the main thread computes the KL — the second core of a 2-core machine (bench: variational step 1.7× faster when the core is free). Same gradients up to float rounding, so not bit-identical to a run with 0 (the default; the committed figures)."),
   },
-  optimizer: optimizer({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }, "C.1: Adam; it gives no β or ε, so Adam's usual defaults"),
+  optimizer: trainerOptimizer({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }, "C.1: Adam; it gives no β or ε, so Adam's usual defaults"),
   sweep: {
     attentionScales: nums([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20], "Attention scales A tried (paramScale fixed at manual.paramScale).", { min: 0, nonEmpty: true }),
     paramScales: nums([1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100], "Parameter scales s tried (attentionScale fixed at manual.attentionScale).", { min: 0, nonEmpty: true }),

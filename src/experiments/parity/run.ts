@@ -1,6 +1,7 @@
 /** Running the parity experiment: the compiled row, then each trained row, in Table 1 order. */
 import { UsageError } from "../../core/errors";
 import { paperReference } from "../../lab/paper-reference";
+import { checkPriorKeys } from "../../lab/vocabulary";
 import type { RunContext } from "../../lab/experiment";
 import type { ParityConfig } from "./config";
 import { evalSets } from "./evaluate";
@@ -10,6 +11,7 @@ import { LengthAccuracy, ParityMetrics, ParityRow, ROW_KEYS, TrainedRowRecord } 
 
 /** Checks across fields that the schema cannot express (runs before any work). */
 export function check(config: ParityConfig): void {
+  checkPriorKeys(config.prior, "parity");
   const minLayers = 2 * config.data.trainMaxLen + 1;
   if (config.model.layers < minLayers && config.rows.some((r) => r.startsWith("manual"))) {
     throw new UsageError(`parity: the manual solution needs layers ≥ 2·trainMaxLen + 1 = ${minLayers} to reach the longest OOD input, got model.layers = ${config.model.layers}`);

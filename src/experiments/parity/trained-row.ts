@@ -8,12 +8,12 @@
  * (random: prior.init "sampled" — means drawn from the initial weights, ν = prior.nu,
  * equal weights; manual: the optimal prior). Checkpoints under `ctx.checkpointDir`.
  */
-import { trainerOptions } from "../../lab/vocabulary";
+import { adaptivePriorOptions, trainerOptions } from "../../lab/vocabulary";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { TransformerConfig, randomInit, transformerParamSpecs } from "../../nn/transformer";
 import { PointWeights, ParamSpec, Weights } from "../../nn/param-tree";
-import { AdaptivePrior, Posterior, klByGroup, sampledPriorInit, summarizePrior } from "../../variational";
+import { AdaptivePrior, Posterior, klByGroup, summarizePrior } from "../../variational";
 import { Trainer, TrainModel, TrainOptions, TrainResult } from "../../train/trainer";
 import { codelength, priorParameterBits } from "../../codes/codelength";
 import { generateParitySplit, loadParitySplit, paritySplits } from "../../tasks/parity-data";
@@ -55,8 +55,8 @@ function rowModel(init: "random" | "manual", objective: "mle" | "variational", c
   const grouping = config.prior.grouping;
   const p = compiled
     ? manualPriorInit(specs, means, grouping, config.posterior.nu)
-    : { components: config.prior.components, init: sampledPriorInit(rngStream(seed, "parity/prior"), config.prior.components, config.prior.nu) };
-  const prior = new AdaptivePrior(specs, means, { grouping, components: p.components, init: p.init });
+    : adaptivePriorOptions(config.prior, rngStream(seed, "parity/prior"));
+  const prior = new AdaptivePrior(specs, means, { grouping, ...p });
   return { ...nothing, cfg, model: { kind: "variational", posterior, prior }, posterior, prior, dispose: () => (posterior.dispose(), prior.dispose()) };
 }
 
@@ -79,7 +79,7 @@ function trainOptions(config: ParityConfig, objective: "mle" | "variational", st
     klCoef: t.klCoef,
     steps: Math.max(1, steps),
     ...(t.microBatch > 0 && t.microBatch < t.batchSize ? { microBatchSize: t.microBatch } : {}),
-  });
+  }, config.prior);
 }
 
 /** The Trainer of row `key`: its problem, schedule, evaluation hook, checkpoint and workers. */
@@ -180,7 +180,7 @@ export async function trainRow(key: string, config: ParityConfig, ctx: RunContex
   const s = finalScores(key, m, config, ctx, sets);
   const final = priorSummary();
   // L_Ψ: every prior group has the adaptive prior's K components
-  const priorBits = m.prior ? priorParameterBits({ groups: m.prior.groups().length, components: m.prior.gmms()[0].mu.length }) : 0;
+  const priorBits = m.prior ? priorParameterBits({ groups: m.prior.groups().length, components: m.prior.components, fixedPerGroup: m.prior.zeroComponent === undefined ? 0 : 2 }) : 0;
   trainer.dispose();
   m.dispose();
   const record = trainedRecord(result, s, { atInit, final }, tensorsBefore, config.data.trainSize);
