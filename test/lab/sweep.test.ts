@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseGrid, parseSeeds, gridPoints, pointName, summarize, tTwoSidedCdf, tTwoSidedQuantile, aggregateSweep } from "../../src/lab/sweep";
+import { parseGrid, parseSeeds, gridPoints, pointName, summarize, tTwoSidedCdf, tTwoSidedQuantile, aggregateSweep, planSweep, sweep } from "../../src/lab/sweep";
 import { getExperiment } from "../../src/lab/registry";
 import "../../src/experiments";
 
@@ -90,6 +90,26 @@ test("a bad grid key or value fails before any run: exit 2, one line, no folder"
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert.ok(!fs.existsSync(out), "nothing written");
   }
+});
+
+test("named points: each its own overrides under the fixed ones; checked like grid points before any run", async () => {
+  const points = [
+    { name: "slow", overrides: { train: { lr: 0.01 } } },
+    { name: "sgd", overrides: { optimizer: { name: "sgd", momentum: 0.5 }, train: { lr: 1e-3 } } },
+  ];
+  const plan = planSweep({ experiment: "mlp-identity", preset: "smoke", points, seeds: [1, 2], overrides: { train: { steps: 5 } }, name: "np", out: "/nonexistent" });
+  assert.deepEqual(plan.runs.map((r) => `${r.point.name}/seed${r.seed}`), ["slow/seed1", "slow/seed2", "sgd/seed1", "sgd/seed2"]);
+  const sets = (i: number) => plan.runs[i].args.filter((_, j, a) => a[j - 1] === "--set").sort();
+  assert.deepEqual(sets(0), ["train.lr=0.01", "train.steps=5"]);
+  assert.deepEqual(sets(2), ['optimizer.momentum=0.5', 'optimizer.name="sgd"', "train.lr=0.001", "train.steps=5"]);
+  const out = path.join(tmp(), "never");
+  const bad = (extra: object, msg: RegExp) => assert.rejects(sweep({ experiment: "mlp-identity", preset: "smoke", out, name: "x", ...extra }), msg);
+  await bad({ points: [{ name: "a", overrides: { train: { lrr: 1 } } }] }, /sweep point a: unknown config key 'train\.lrr'/);
+  await bad({ points: [{ name: "a", overrides: { optimizer: { name: "rmsprop" } } }] }, /sweep point a: .*optimizer\.name/);
+  await bad({ points: [{ name: "a", overrides: {} }, { name: "a", overrides: {} }] }, /given twice/);
+  await bad({ points: [{ name: "a/b", overrides: {} }] }, /bad sweep point name/);
+  await bad({ points: [{ name: "a", overrides: {} }], grid: { "train.lr": [1] } }, /a grid or named points, not both/);
+  assert.ok(!fs.existsSync(out), "nothing written");
 });
 
 /** Every run's results.json without its timings, and the aggregated tables. */
