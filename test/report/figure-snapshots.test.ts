@@ -23,7 +23,7 @@
  *   npm run update-snapshots -- --fixtures-from /tmp/fx
  *
  * (`--fixtures-from DIR` copies DIR/<experiment>/results.json of every registered experiment
- * into test/fixtures/, each array of scalars on one line to keep the files small.)
+ * found there into test/fixtures/, each array of scalars on one line to keep the files small.)
  */
 import "../../src/experiments";
 import { test } from "node:test";
@@ -77,7 +77,9 @@ const registered = experiments();
 
 if (fixturesFrom) {
   for (const name of Object.keys(registered)) {
-    const results: unknown = JSON.parse(fs.readFileSync(path.join(fixturesFrom, name, "results.json"), "utf8"));
+    const file = path.join(fixturesFrom, name, "results.json");
+    if (!fs.existsSync(file)) continue; // only the experiments run into that folder
+    const results: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
     fs.mkdirSync(path.join(fixturesDir, name), { recursive: true });
     fs.writeFileSync(path.join(fixturesDir, name, "results.json"), formatJson(results) + "\n");
   }
