@@ -9,3 +9,4 @@ import { priorCollapse } from "./prior-collapse";
 for (const e of [bitEncoding, mlpIdentity, parity, zmap, priorCollapse]) registerExperiment(e);
 
 export { bitEncoding, mlpIdentity, parity, zmap, priorCollapse };
+export { REMEDIES } from "./prior-collapse";
