@@ -130,7 +130,8 @@ function program(): Command {
     .option("--metric <path>", "a results.json path whose finite numbers are aggregated too, e.g. manual.atInit (repeatable)", repeat, [] as string[])
     .option("--queue <url>", "dispatch the runs through BullMQ on this Redis (redis://host:port) to `kcdl worker`s sharing the output folder")
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
-    .action(async (name: string, o: { preset: string; grid: string[]; seeds: string; jobs?: string; name?: string; out?: string; backend: string; set: string[]; metric: string[]; queue?: string; queueName: string }) => {
+    .option("--no-images", "write the sweep figures as .html only (default: also .svg/.png when a headless Chromium is installed)")
+    .action(async (name: string, o: { preset: string; grid: string[]; seeds: string; jobs?: string; name?: string; out?: string; backend: string; set: string[]; metric: string[]; queue?: string; queueName: string; images: boolean }) => {
       const out = await sweep({
         experiment: getExperiment(name).name,
         preset: o.preset,
@@ -145,7 +146,8 @@ function program(): Command {
         queue: o.queue,
         queueName: o.queueName,
         progress: terminalProgress(),
-      });
+        images: o.images,
+      }).finally(closeSharedRenderer);
       process.stdout.write(tableToMarkdown(out.table));
       process.stderr.write(`sweep ${out.name}: ${out.ran} run(s) now, ${out.skipped} skipped as finished; ${path.join(out.dir, "sweep.md")}\n`);
     });

@@ -28,6 +28,7 @@ import { InterruptedError, interruptScope } from "../core/interrupt";
 import { writeJsonAtomic } from "../core/io";
 import { Progress, silentProgress } from "../core/progress";
 import { writeFigure } from "../report/figure";
+import { sharedRenderer } from "../report/static-export";
 import { Table, writeTable } from "../report/table";
 import { PRESETS } from "./experiment";
 import { getExperiment } from "./registry";
@@ -80,6 +81,8 @@ export interface SweepOptions {
   queueName?: string;
   /** A bar over the runs with an ETA (default silent). */
   progress?: Progress;
+  /** Also write each sweep figure as .svg and .png when a headless Chromium is installed (default true, as `kcdl run` does). */
+  images?: boolean;
 }
 
 export interface SweepOutput {
@@ -220,7 +223,7 @@ export async function sweep(opts: SweepOptions): Promise<SweepOutput> {
     }
     const finished: SweepRun[] = plan.runs.filter((r) => runFinished(r)).map((r) => ({ point: r.point, seed: r.seed, results: JSON.parse(fs.readFileSync(r.resultsFile, "utf8")) }));
     const agg = aggregateSweep(exp, plan.grid, plan.points, finished, opts.metrics ?? [], `${exp.name} sweep ${plan.name}`);
-    const files = await writeAggregate(agg, plan.dir);
+    const files = await writeAggregate(agg, plan.dir, opts.images ?? true);
     if (agg.note) progress.log(`kcdl sweep: ${agg.note}`);
     for (const f of files) progress.log(`  wrote ${f}`);
     if (failures.length) {
@@ -236,9 +239,10 @@ export async function sweep(opts: SweepOptions): Promise<SweepOutput> {
   }
 }
 
-async function writeAggregate(agg: Aggregate, dir: string): Promise<string[]> {
+async function writeAggregate(agg: Aggregate, dir: string, images: boolean): Promise<string[]> {
   const files = [...(await writeTable(agg.table, dir, "sweep")), ...(await writeTable(agg.runs, dir, "runs"))];
-  for (const [name, spec] of Object.entries(agg.figures)) files.push(...(await writeFigure(spec, dir, name)));
+  const renderer = images && Object.keys(agg.figures).length ? await sharedRenderer() : undefined;
+  for (const [name, spec] of Object.entries(agg.figures)) files.push(...(await writeFigure(spec, dir, name, renderer)));
   return files;
 }
 

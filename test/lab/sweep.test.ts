@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseGrid, parseSeeds, gridPoints, pointName, summarize, tTwoSidedCdf, tTwoSidedQuantile, aggregateSweep, planSweep, sweep } from "../../src/lab/sweep";
 import { getExperiment } from "../../src/lab/registry";
+import { findChromium } from "../../src/report/static-export";
 import "../../src/experiments";
 
 const root = path.resolve(__dirname, "..", "..", "..");
@@ -131,6 +132,8 @@ function uninterrupted(): ReturnType<typeof snapshot> {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^### mlp-identity sweep s: mean, sd/);
   assert.ok(fs.existsSync(path.join(out, "s", "sweep-train.lr.html")));
+  // the figure as an image too where a headless Chromium exists (CI installs one)
+  if (findChromium()) assert.ok(fs.existsSync(path.join(out, "s", "sweep-train.lr.png")), "sweep-train.lr.png");
   return (reference = snapshot(path.join(out, "s")));
 }
 

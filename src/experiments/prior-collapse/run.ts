@@ -55,6 +55,7 @@ async function runSweep(ctx: RunContext, c: PriorCollapseConfig, root: string, n
     out: root,
     backend: ctx.backend.name,
     progress: ctx.progress,
+    images: false, // the study renders its own figures; its sweeps' are for inspection
   });
 }
 
