@@ -4,7 +4,7 @@
  * works wherever a KL coefficient exists). Each constructor takes the experiment's
  * value and the reason for it; the key's meaning is written once, in `MEANING`.
  *
- *   train.{steps, batchSize, lr, warmupSteps, decaySteps, finalLr, klCoef, klWarmupSteps}
+ *   train.{steps, batchSize, lr, warmupSteps, decaySteps, finalLr, klCoef, klWarmupSteps, klStart}
  *   optimizer.{name, beta1, beta2, eps, momentum, priorLrScale}
  *   posterior.{nu, components, temperature}
  *   prior.{components, init, nu, grouping, freezeSteps, zeroComponent, gammaShape, gammaRate}
@@ -25,7 +25,8 @@ export const MEANING: Readonly<Record<string, string>> = {
   "train.decaySteps": "Steps of exponential decay from train.lr to train.finalLr after warmup, constant after; 0 = until the last step",
   "train.finalLr": "Learning rate at the end of the exponential decay",
   "train.klCoef": "Weight of KL[β ‖ α] in the loss klCoef·KL + NLL (variational rows)",
-  "train.klWarmupSteps": "KL warm-up: the KL coefficient ramps linearly from klCoef/klWarmupSteps to klCoef over this many first steps (Bowman et al. 2016; Sønderby et al. 2016); 0 = klCoef from the start",
+  "train.klWarmupSteps": "KL warm-up: the KL coefficient moves linearly from train.klStart × klCoef to klCoef over this many first steps (Bowman et al. 2016; Sønderby et al. 2016); 0 = klCoef from the start",
+  "train.klStart": "The KL coefficient at the start of the warm-up as a multiple of klCoef: 0 = warm up from 0; > 1 = anneal down from a stronger KL",
   "optimizer.name": 'Optimiser: "adam" (C.1) or "sgd" (SGD with optimizer.momentum)',
   "optimizer.momentum": 'Momentum m of "sgd": v ← m·v + g, θ ← θ − lr·v',
   "optimizer.priorLrScale": "Learning rate of the adaptive prior's parameters ψ (μ, ν, w) as a multiple of the schedule's (a separate optimiser instance); 1 = the same",
@@ -59,6 +60,7 @@ export const train = {
   /** `train.klCoef` where the experiment runs one row per value of a list (Table 2). */
   klCoefs: (v: number | number[], why = "") => numOrNums(v, doc("train.klCoef", `A list runs one row per value. ${why}`.trim()), { min: 0 }),
   klWarmupSteps: (v = 0, why = "") => int(v, doc("train.klWarmupSteps", why)),
+  klStart: (v = 0, why = "") => num(v, doc("train.klStart", why), { min: 0 }),
 };
 
 export { OPTIMIZER_NAMES };
@@ -153,6 +155,7 @@ export interface TrainKeys {
   klSamples: number;
   evalEvery: number;
   klWarmupSteps?: number;
+  klStart?: number;
 }
 
 /**
@@ -173,6 +176,7 @@ export function trainerOptions(
     priorLrScale: nonDefault(o.priorLrScale, 1),
     priorFreezeSteps: nonDefault(p?.freezeSteps, 0),
     klWarmupSteps: nonDefault(t.klWarmupSteps, 0),
+    klStart: t.klWarmupSteps ? nonDefault(t.klStart, 0) : undefined,
   };
   for (const k of Object.keys(optional) as (keyof TrainOptions)[]) if (optional[k] === undefined) delete optional[k];
   return {

@@ -91,10 +91,13 @@ export interface TrainOptions {
   /** Steps during which ψ is not updated (variational only) [0]. */
   priorFreezeSteps?: number;
   /**
-   * KL warm-up: the KL coefficient at step t (0-based) is klCoef·min(1, (t + 1)/klWarmupSteps)
-   * (Bowman et al. 2016; Sønderby et al. 2016) [0: klCoef from the start].
+   * KL warm-up: the KL coefficient at step t (0-based) moves linearly from klStart·klCoef to klCoef
+   * over the first klWarmupSteps steps, klCoef·(s + (1 − s)·min(1, (t + 1)/klWarmupSteps)) with
+   * s = klStart (Bowman et al. 2016; Sønderby et al. 2016: s = 0) [0: klCoef from the start].
    */
   klWarmupSteps?: number;
+  /** The KL coefficient at the start of the warm-up as a multiple of klCoef [0; > 1 anneals the coefficient down]. */
+  klStart?: number;
   /** Call the evaluation hook every this many steps (and at the start and the end); 0: start and end only. */
   evalEvery: number;
   /**
@@ -189,6 +192,7 @@ export function checkTrainOptions(o: TrainOptions): void {
   intAtLeast("evalEvery", 0);
   for (const k of ["priorFreezeSteps", "klWarmupSteps"] as const) if (o[k] !== undefined) intAtLeast(k, 0);
   checkOptimizerSettings({ name: o.optimizer ?? "adam", beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, momentum: o.momentum ?? 0.9 });
+  if (o.klStart !== undefined && !(o.klStart >= 0 && Number.isFinite(o.klStart))) throw new UsageError(`training option 'klStart' must be a finite number ≥ 0, got ${o.klStart}`);
   if (o.priorLrScale !== undefined && !(o.priorLrScale >= 0 && Number.isFinite(o.priorLrScale))) {
     throw new UsageError(`training option 'priorLrScale' must be a finite number ≥ 0, got ${o.priorLrScale}`);
   }
@@ -263,11 +267,13 @@ export class Trainer<B extends object> {
     return learningRateAt(step, { learningRate: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, finalLearningRate: o.finalLearningRate, decaySteps: o.decaySteps });
   }
 
-  /** The KL coefficient at step `step` (0-based): klCoef, ramped up linearly over the first klWarmupSteps steps. */
+  /** The KL coefficient at step `step` (0-based): klCoef, after a linear warm-up from klStart·klCoef over the first klWarmupSteps steps. */
   klCoefAt(step: number): number {
     const o = this.options;
     const w = o.klWarmupSteps ?? 0;
-    return w > 0 ? o.klCoef * Math.min(1, (step + 1) / w) : o.klCoef;
+    if (w <= 0) return o.klCoef;
+    const s = o.klStart ?? 0;
+    return o.klCoef * (s + (1 - s) * Math.min(1, (step + 1) / w));
   }
 
   /** The hyper-prior term on ψ in bits (`AdaptivePrior.hyperPriorBits`), or null without one. */

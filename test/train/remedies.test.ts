@@ -129,6 +129,10 @@ test("KL warm-up: the coefficient is klCoef·min(1, (t+1)/W), and the loss of st
   });
   t.dispose();
   disposeModel(m);
+  // annealed down from 10×: klCoef·(10 − 9·min(1, (t+1)/4))
+  const down = new Trainer({ problem, model: model(), options: options({ klWarmupSteps: 4, klStart: 10 }), seed: 5 });
+  [0, 1, 2, 3, 9].forEach((s) => assert.ok(Math.abs(down.klCoefAt(s) - 1e-2 * (10 - 9 * Math.min(1, (s + 1) / 4))) < 1e-15, `step ${s}`));
+  down.dispose();
   assert.throws(() => new Trainer({ problem, model: model(), options: options({ klWarmupSteps: -1 }), seed: 1 }), UsageError);
   assert.throws(() => new Trainer({ problem, model: model(), options: options({ optimizer: "rmsprop" as never }), seed: 1 }), /optimizer/);
   assert.throws(() => new Trainer({ problem, model: model(), options: options({ optimizer: "sgd", momentum: 1 }), seed: 1 }), /momentum/);

@@ -36,6 +36,7 @@ export const schema = {
     finalLr: train.finalLr(5e-3, "A tenth of train.lr (see train.lr)"),
     evalEvery: int(10, "Record the prior and the KL every this many steps (the prior-collapse figure)"),
     klWarmupSteps: train.klWarmupSteps(0, "C.1 has none"),
+    klStart: train.klStart(0, "Used with train.klWarmupSteps only"),
   },
   optimizer: trainerOptimizer({}, "C.1: Adam; β₁, β₂, ε are Adam's usual defaults (the paper gives none)"),
   posterior: {

@@ -74,6 +74,7 @@ export const schema = {
     klSamples: int(100, "Monte-Carlo samples per weight for the KL of GMM posteriors/priors during training (C.1: 100).", { min: 1 }),
     klCoef: train.klCoef(1e-3, "C.1: 10⁻³ ≈ batch / training-set size."),
     klWarmupSteps: train.klWarmupSteps(0, "C.1 has none."),
+    klStart: train.klStart(0, "Used with train.klWarmupSteps only."),
     evalEvery: int(500, "Record accuracy (at the posterior means) on fixed train/OOD subsets every this many steps (0: at the start and the end only)."),
     evalExamples: int(256, "Examples per split in those recordings."),
     checkpointEvery: int(500, "Write a checkpoint every this many steps (`kcdl run parity --resume` continues from it; 0: only at the end)."),

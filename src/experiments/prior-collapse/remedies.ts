@@ -74,6 +74,19 @@ export const REMEDIES: readonly Remedy[] = [
     description: "KL warm-up: the KL coefficient ramped linearly from 0 over the first half of training (Bowman et al. 2016; Sønderby et al. 2016)",
     overrides: (_t, steps) => ({ train: { klWarmupSteps: half(steps) } }),
   },
+  {
+    name: "kl-anneal-10x",
+    family: "schedule",
+    description:
+      "KL annealed down: the coefficient starts at 10× klCoef and falls linearly to klCoef over the first half of training (ours: Table 2's random-init codelength is lowest at a larger coefficient, so a strong early KL may find a sparser solution before the data term takes over)",
+    overrides: (_t, steps) => ({ train: { klWarmupSteps: half(steps), klStart: 10 } }),
+  },
+  {
+    name: "kl-anneal-100x",
+    family: "schedule",
+    description: "KL annealed down from 100× klCoef to klCoef over the first half of training",
+    overrides: (_t, steps) => ({ train: { klWarmupSteps: half(steps), klStart: 100 } }),
+  },
   { name: "posterior-nu-wide", family: "posterior init", description: "Wider initial posteriors: ν = −5 (σ² = 6.7·10⁻³) instead of −10 (σ² = 4.5·10⁻⁵)", overrides: same({ posterior: { nu: -5 } }) },
   { name: "posterior-nu-wider", family: "posterior init", description: "Initial posteriors at ν = −3 (σ² = 0.049)", overrides: same({ posterior: { nu: -3 } }) },
 ];
