@@ -11,13 +11,13 @@ import { REMEDY_NAMES } from "./remedies";
 
 export const schema = {
   remedies: strs([...REMEDY_NAMES], 'The remedies to run (remedies.ts), in this order; "baseline" must be among them', REMEDY_NAMES, { nonEmpty: true }),
-  seeds: int(5, "Seeds per remedy: --seed s runs mlp-identity at seeds s, s+1, …, s+seeds−1 (the issue asks for ≥ 5)", { min: 1 }),
+  seeds: int(5, "Seeds per remedy: --seed s runs mlp-identity at seeds s, s+1, …, s+seeds−1", { min: 1 }),
   klCoef: num(
     1e-3,
     "The one KL coefficient of every random-init mlp-identity run: 10⁻³ = 128 / 128,000, the minibatch's share of the training set whose codelength is reported (C.1; Table 2's and Fig. 9's learned row)",
     { min: 0 },
   ),
-  nearManual: num(0.1, "A run reaches the manual solution when its codelength (KL + NLL) is at most (1 + nearManual) × the manual row's at the same seed (the issue's 10 %)", { min: 0 }),
+  nearManual: num(0.1, "A run reaches the manual solution when its codelength (KL + NLL) is at most (1 + nearManual) × the manual row's at the same seed", { min: 0 }),
   jobs: int(0, "Runs at once (child processes); 0 = one per core", { min: 0 }),
   parity: {
     best: int(2, "The best remedies on MLP identity (lowest mean codelength, baseline excluded, among those that carry over) then run on parity; 0 = none", { min: 0 }),
