@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { disposeModel } from "../support/models";
+import { disposeModel, testOptions } from "../support/models";
 import { testBackend } from "../support/helpers";
 import { Posterior, AdaptivePrior, sampledPriorInit, PriorOptions } from "../../src/variational";
 import { Trainer, TrainOptions, TrainProblem, TrainModel } from "../../src/train/trainer";
@@ -25,22 +25,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kcdl-remedies-"));
 
 const specs = mlpSpecs({ inputs: 4, hidden: 8, outputs: 4 });
 const problem: TrainProblem<IdentityBatch> = { batch: (rng, size) => identityBatch(4, rng, size), nllBits: (w, b) => mlpNllBits(w, b.x, b.y) };
-const options = (o: Partial<TrainOptions> = {}): TrainOptions => ({
-  objective: "variational",
-  steps: 6,
-  batchSize: 16,
-  klCoef: 1e-2,
-  weightSamples: 1,
-  klSamples: 10,
-  learningRate: 1e-2,
-  warmupSteps: 0,
-  finalLearningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  evalEvery: 0,
-  ...o,
-});
+const options = (o: Partial<TrainOptions> = {}): TrainOptions => testOptions({ steps: 6, batchSize: 16, weightSamples: 1, klSamples: 10, ...o });
 function model(extra: Partial<PriorOptions> = {}): TrainModel & { kind: "variational" } {
   const means = heNormalInit(specs, rngStream(1, "init"));
   return {
