@@ -27,7 +27,7 @@ test("bad input: one line naming the valid choices, exit status 2", () => {
     [["run", "bit-encoding", "--seed", "-1"], /got '-1'/],
     [["run", "bit-encoding", "--seed", "9007199254740993"], /got '9007199254740993'/],
     [["run", "bit-encoding", "--preset", "smoke", "--out", "/etc/passwd/figures"], /cannot write to \/etc\/passwd\/figures\/bit-encoding \(ENOTDIR\); pick another output root with --out DIR/],
-    [["run", "all", "--preset", "smoke", "--set", "prior.componentz=3"], /config key 'prior.componentz' belongs to none of bit-encoding, mlp-identity, parity, zmap/],
+    [["run", "all", "--preset", "smoke", "--set", "prior.componentz=3"], /config key 'prior.componentz' belongs to none of bit-encoding, mlp-identity, parity, zmap, llc/],
     [["config", "nope"], /unknown experiment 'nope'/],
     [["render", "bit-encoding", "--out", path.join(os.tmpdir(), "kcdl-no-such-dir")], /no results at .*; run `npx kcdl run bit-encoding` first/],
   ];
