@@ -2,7 +2,7 @@
  * Checkpoints of the MLP on the identity task (C.2): MLE and variational training from
  * He-normal init, and variational training from the manual solution (λ = mlp.lambda), with
  * the mlp-identity experiment's training settings (its config's defaults; mlp.steps
- * steps). The Trainer's evaluation hook snapshots w* (the point weights or the posterior
+ * steps) and RNG streams, so at the defaults each run is that experiment's row. The Trainer's evaluation hook snapshots w* (the point weights or the posterior
  * means) and the KL every steps/mlp.checkpoints steps; each snapshot is then measured
  * (measure.ts) on L_n = the mean NLL over the 16 vectors (the training distribution), in
  * nats, with full-batch SGLD.
@@ -56,6 +56,8 @@ interface Snapshot {
 
 /** Trains one run, snapshotting w* every `every` steps (and at the start and the end). */
 async function trainRun(c: LlcConfig, ctx: RunContext, key: string, specs: ParamSpec[], model: TrainModel, klCoef: number, all: IdentityBatch): Promise<Snapshot[]> {
+  const [init] = key.split("/");
+  const trainerSeedName = model.kind === "mle" ? "mlp-identity/mle" : `mlp-identity/${init}/${klCoef}`;
   const every = Math.max(1, Math.ceil(c.mlp.steps / c.mlp.checkpoints));
   const mc = resolveSchema(mlpSchema, [{ train: { steps: c.mlp.steps, evalEvery: every } }]);
   const snaps: Snapshot[] = [];
@@ -76,7 +78,7 @@ async function trainRun(c: LlcConfig, ctx: RunContext, key: string, specs: Param
     problem,
     model,
     options: trainOptions(mc, model.kind, klCoef),
-    seed: opSeed(ctx.seed, `llc/mlp/${key}`),
+    seed: opSeed(ctx.seed, trainerSeedName),
     progress: ctx.progress,
     label: `llc: MLP ${key} (train)`,
     evaluate: snapshot,
@@ -93,7 +95,8 @@ export async function mlpCheckpoints(c: LlcConfig, ctx: RunContext): Promise<Che
   const specs = mlpSpecs(SHAPE);
   const all = identityAll(4);
   const target = mlpTarget(specs, all);
-  const init = heNormalInit(specs, rngStream(ctx.seed, "llc/mlp/init"));
+  // the mlp-identity experiment's streams, so each run is that experiment's row (its Table 2 run)
+  const init = heNormalInit(specs, rngStream(ctx.seed, "mlp-identity/init"));
   const manual = manualIdentityWeights(SHAPE, c.mlp.lambda);
   const mc = resolveSchema(mlpSchema, []);
   const runs: { key: string; init: "random" | "manual"; make: () => { model: TrainModel; dispose: () => void }; klCoef: number }[] = [
@@ -113,7 +116,7 @@ export async function mlpCheckpoints(c: LlcConfig, ctx: RunContext): Promise<Che
       make: () => {
         const posterior = new Posterior(specs, { means: init, nu: mc.posterior.nu });
         const K = mc.prior.components;
-        const prior = new AdaptivePrior(specs, init, { grouping: "all", components: K, init: sampledPriorInit(rngStream(ctx.seed, "llc/mlp/prior"), K, mc.prior.nu) });
+        const prior = new AdaptivePrior(specs, init, { grouping: "all", components: K, init: sampledPriorInit(rngStream(ctx.seed, "mlp-identity/prior"), K, mc.prior.nu) });
         return { model: { kind: "variational", posterior, prior }, dispose: () => (posterior.dispose(), prior.dispose()) };
       },
     },

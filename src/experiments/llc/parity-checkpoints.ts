@@ -6,7 +6,9 @@
  * ("manual", KL under its optimal prior, B.9.3) and variational training from it. The
  * variational runs use Gaussian posteriors on every weight (C.1 gives the prompt
  * embeddings 2-component GMM posteriors; a GMM posterior has no single point w* at
- * which to localise SGLD). Each checkpoint is measured (measure.ts) on L_n = the mean
+ * which to localise SGLD). The runs use the parity experiment's RNG streams (initial
+ * weights, prior, minibatches), so the MLE run's first parity.steps steps are that
+ * experiment's. Each checkpoint is measured (measure.ts) on L_n = the mean
  * NLL (nats) over the first parity.examples examples of the training split; SGLD draws
  * minibatches of sgld.batchSize from them.
  */
@@ -98,7 +100,7 @@ async function trainRun(st: ParityState, key: string, cfg: TransformerConfig, sp
       evalEvery: every,
       ...(t.microBatch > 0 && t.microBatch < t.batchSize ? { microBatchSize: t.microBatch } : {}),
     }),
-    seed: opSeed(ctx.seed, `llc/parity/${key}`),
+    seed: opSeed(ctx.seed, `parity/${key}`),
     progress: ctx.progress,
     label: `llc: parity ${key} (train)`,
     evaluate: snapshot,
@@ -118,7 +120,8 @@ export async function parityCheckpoints(c: LlcConfig, ctx: RunContext): Promise<
   const st: ParityState = { c, ctx, pc, train, xs: train.slice(0, Math.min(c.parity.examples, train.length)) };
   const randomCfg = modelConfig(pc);
   const randomSpecs = transformerParamSpecs(randomCfg);
-  const init = randomInit(randomCfg, pc.train.qkInit, rngStream(ctx.seed, "llc/parity/init"));
+  // the parity experiment's streams: its He-normal draw, prior init and minibatches, so the MLE run is its run
+  const init = randomInit(randomCfg, pc.train.qkInit, rngStream(ctx.seed, "parity/init"));
   const compiled = compileManual(pc);
   const manualSpecs = transformerParamSpecs(compiled.config);
   const every = Math.max(1, Math.ceil(c.parity.steps / c.parity.checkpoints));
@@ -146,7 +149,7 @@ export async function parityCheckpoints(c: LlcConfig, ctx: RunContext): Promise<
       make: () => {
         const posterior = new Posterior(randomSpecs, { means: init, nu });
         const K = pc.prior.components;
-        const prior = new AdaptivePrior(randomSpecs, init, { grouping: pc.prior.grouping, components: K, init: sampledPriorInit(rngStream(ctx.seed, "llc/parity/prior"), K, pc.prior.nu) });
+        const prior = new AdaptivePrior(randomSpecs, init, { grouping: pc.prior.grouping, components: K, init: sampledPriorInit(rngStream(ctx.seed, "parity/prior"), K, pc.prior.nu) });
         return { model: { kind: "variational", posterior, prior }, dispose: () => (posterior.dispose(), prior.dispose()) };
       },
     },
