@@ -104,7 +104,7 @@ export function codebookQuantise(w: ArrayLike<number>, K: number, iterations = 3
     values[i] = c[k];
   }
   const used = counts.filter((x) => x > 0).length;
-  return { values, codebook: c, counts, codeBits: entropyBits(counts) + priorParameterBits({ groups: 1, components: used }) };
+  return { values, codebook: c, counts, codeBits: n * entropyBits(counts) + priorParameterBits({ groups: 1, components: used }) };
 }
 
 /** The geometric grid of level counts: round(2^{j/4}), unique, from `min` to 2^maxBits. */

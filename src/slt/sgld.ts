@@ -142,8 +142,10 @@ export const chainSteps = (o: SgldOptions): number => o.numBurninSteps + o.numDr
 
 /** Thins a trace to at most `max` points, keeping the first and the last. */
 function thin(trace: { step: number; loss: number }[], max: number): { step: number; loss: number }[] {
+  if (max <= 0) return [];
   if (trace.length <= max) return trace;
-  const every = Math.ceil(trace.length / max);
+  if (max === 1) return [trace[trace.length - 1]];
+  const every = Math.ceil((trace.length - 1) / (max - 1));
   return trace.filter((p, i) => i % every === 0 || i === trace.length - 1);
 }
 

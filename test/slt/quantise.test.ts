@@ -36,7 +36,7 @@ test("critical K: the smallest grid K whose loss increase is within ε (a loss =
     closeTo(r.bits!, Math.log2(expected), 1e-12);
     assert.equal(r.monotoneAtCritical, true);
   }
-  assert.equal(criticalQuantisation("uniform", w, [50], () => 1, 0.5, { maxBits: 4 }).levels, null, "never within tolerance");
+  assert.equal(criticalQuantisation("uniform", w, [50], loss, 1e-9, { maxBits: 4 }).levels, null, "16 levels never reproduce 50 distinct values");
   assert.throws(() => criticalQuantisation("uniform", w, [50], loss, 0), UsageError);
 });
 

@@ -44,18 +44,18 @@ test("w₁w₂ at the origin (Hessian 0): λ̂ matches the 1-D integral, which t
   assert.ok(seq[seq.length - 1] > 0.44, `within 0.06 of 1/2 at nβ = 10⁹: ${seq}`);
 });
 
-test("deep linear networks: λ̂ within 20 % of Aoyagi's λ, far below d/2", () => {
+test("deep linear networks: λ̂ within 20 % of Aoyagi's λ, below d/2", () => {
   for (const [widths, nbeta, lr] of [[[3, 2, 3], 1000, 1e-4], [[4, 3, 3, 4], 1000, 1e-4]] as [number[], number, number][]) {
     const m = deepLinearModel(widths, 1, 1);
     const e = estimateLlc(m.target, m.wStar, { nbeta, localization: 10, lr, numChains: 4, numDraws: 2000, numBurninSteps: 300, batchSize: FULL }, { seed: 4, name: `dln-${widths}` });
     closeTo(e.llc, m.truth, 0.2 * m.truth, `${m.name}: λ̂ vs λ = ${m.truth}`);
-    assert.ok(m.truth < m.dim / 2 / 2, `λ = ${m.truth} well below d/2 = ${m.dim / 2}`);
+    assert.ok(m.truth < m.dim / 2, `λ = ${m.truth} below d/2 = ${m.dim / 2}`);
   }
 });
 
-test("RMSProp-preconditioned SGLD on the regular model: within 10 % of the closed form", () => {
+test("RMSProp-preconditioned SGLD on the regular model: within 10 % of the closed form (its steps are up to 1/eps = 10 times ε, so ε = 10⁻⁵)", () => {
   const m = regularModel(4, 200, 1);
-  const e = estimateLlc(m.target, m.wStar, { sampler: "rmsprop-sgld", nbeta: 1000, localization: 1, lr: 1e-4, numChains: 4, numDraws: 3000, numBurninSteps: 500, batchSize: FULL }, { seed: 5, name: "rmsprop" });
+  const e = estimateLlc(m.target, m.wStar, { sampler: "rmsprop-sgld", nbeta: 1000, localization: 1, lr: 1e-5, numChains: 4, numDraws: 3000, numBurninSteps: 500, batchSize: FULL }, { seed: 5, name: "rmsprop" });
   closeTo(e.llc, m.exactAt!(1000, 1), 4 * se(e) + 0.1 * m.truth, "pSGLD λ̂ vs the closed form");
 });
 

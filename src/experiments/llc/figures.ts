@@ -34,6 +34,20 @@ function calibrationFigure(r: LlcResults): FigureSpec {
   };
 }
 
+/** The layout of a figure with the MLP panel left and the parity panel right. */
+function twoPanels(title: string, xTitles: [string, string], yTitle: string, width: number, height: number): Record<string, unknown> {
+  return {
+    title: { text: title },
+    xaxis: { domain: [0, 0.46], title: { text: xTitles[0] } },
+    xaxis2: { domain: [0.54, 1], anchor: "y2", title: { text: xTitles[1] } },
+    yaxis: { title: { text: yTitle } },
+    yaxis2: { anchor: "x2" },
+    width,
+    height,
+    legend: { orientation: "h", y: -0.25 },
+  };
+}
+
 /** Scatter of λ̂ against `y` per family, with each family's fitted line. */
 function versusLlc(r: LlcResults, ys: { key: FitRecord["y"]; name: string; symbol: string }[], title: string, yTitle: string): FigureSpec {
   const data: Record<string, unknown>[] = [];
@@ -67,19 +81,7 @@ function versusLlc(r: LlcResults, ys: { key: FitRecord["y"]; name: string; symbo
       }
     }
   });
-  return {
-    data,
-    layout: {
-      title: { text: title },
-      xaxis: { domain: [0, 0.46], title: { text: `λ̂ — ${familyName("mlp")}` } },
-      xaxis2: { domain: [0.54, 1], anchor: "y2", title: { text: `λ̂ — ${familyName("parity")}` } },
-      yaxis: { title: { text: yTitle } },
-      yaxis2: { anchor: "x2" },
-      width: 1150,
-      height: 560,
-      legend: { orientation: "h", y: -0.25 },
-    },
-  };
+  return { data, layout: twoPanels(title, [`λ̂ — ${familyName("mlp")}`, `λ̂ — ${familyName("parity")}`], yTitle, 1150, 560) };
 }
 
 function overTraining(r: LlcResults): FigureSpec {
@@ -92,19 +94,7 @@ function overTraining(r: LlcResults): FigureSpec {
       data.push({ type: "scatter", mode: "lines+markers", name: `${familyName(fam)} · ${run}`, x: pts.map((c) => c.step), y: pts.map((c) => (Number.isFinite(c.llc) ? c.llc : null)), error_y: { type: "data", array: pts.map((c) => c.llcStd), visible: true }, marker: { color: COLORS[run] }, line: { color: COLORS[run] }, xaxis: `x${axis}`, yaxis: `y${axis}` });
     }
   });
-  return {
-    data,
-    layout: {
-      title: { text: "λ̂ over training (mean ± standard deviation over chains)" },
-      xaxis: { domain: [0, 0.46], title: { text: "training step — MLP" } },
-      xaxis2: { domain: [0.54, 1], anchor: "y2", title: { text: "training step — parity" } },
-      yaxis: { title: { text: "λ̂" } },
-      yaxis2: { anchor: "x2" },
-      width: 1100,
-      height: 480,
-      legend: { orientation: "h", y: -0.25 },
-    },
-  };
+  return { data, layout: twoPanels("λ̂ over training (mean ± standard deviation over chains)", ["training step — MLP", "training step — parity"], "λ̂", 1100, 480) };
 }
 
 /** The last checkpoint of each run: the loss of every chain over its SGLD steps. */
@@ -122,16 +112,7 @@ function traces(r: LlcResults): FigureSpec {
   });
   return {
     data,
-    layout: {
-      title: { text: "SGLD diagnostics: L_m(w_t) − L_n(w*) per chain (last checkpoint of each run; burn-in included)" },
-      xaxis: { domain: [0, 0.46], title: { text: "SGLD step — MLP" } },
-      xaxis2: { domain: [0.54, 1], anchor: "y2", title: { text: "SGLD step — parity" } },
-      yaxis: { title: { text: "loss above L_n(w*) (nats per example)" } },
-      yaxis2: { anchor: "x2" },
-      width: 1100,
-      height: 480,
-      legend: { orientation: "h", y: -0.25 },
-    },
+    layout: twoPanels("SGLD diagnostics: L_m(w_t) − L_n(w*) per chain (last checkpoint of each run; burn-in included)", ["SGLD step — MLP", "SGLD step — parity"], "loss above L_n(w*) (nats per example)", 1100, 480),
   };
 }
 

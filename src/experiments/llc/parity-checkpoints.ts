@@ -126,14 +126,11 @@ export async function parityCheckpoints(c: LlcConfig, ctx: RunContext): Promise<
   const manualSpecs = transformerParamSpecs(compiled.config);
   const every = Math.max(1, Math.ceil(c.parity.steps / c.parity.checkpoints));
   const nu = pc.posterior.nu;
+  const random = { init: "random" as const, cfg: randomCfg, specs: randomSpecs, steps: c.parity.steps, every };
   const runs: { key: string; init: "random" | "manual"; cfg: TransformerConfig; specs: ParamSpec[]; steps: number; every: number; make: () => { model: TrainModel; dispose: () => void } }[] = [
     {
       key: "random/mle",
-      init: "random",
-      cfg: randomCfg,
-      specs: randomSpecs,
-      steps: c.parity.steps,
-      every,
+      ...random,
       make: () => {
         const point = new PointWeights(randomSpecs, init);
         return { model: { kind: "mle", point }, dispose: () => point.dispose() };
@@ -141,11 +138,7 @@ export async function parityCheckpoints(c: LlcConfig, ctx: RunContext): Promise<
     },
     {
       key: "random/variational",
-      init: "random",
-      cfg: randomCfg,
-      specs: randomSpecs,
-      steps: c.parity.steps,
-      every,
+      ...random,
       make: () => {
         const posterior = new Posterior(randomSpecs, { means: init, nu });
         const K = pc.prior.components;

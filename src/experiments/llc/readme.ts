@@ -19,7 +19,7 @@ export function readme(r: LlcResults): string {
   return [
     "### Local learning coefficient vs compressibility, seed 004 (`figures/llc/`)",
     "",
-    `λ̂ by ${s.sampler} (nβ ${s.nbeta}, γ ${s.gamma}, ε ${s.lr}, ${s.chains} chains) at training checkpoints, against the critical quantisation bits for a loss tolerance of ${r.config.quant.tolerance} nats per example and the variational KL. On the models of known λ the estimator's mean relative error at these settings is ${f2(errorAtSettings(r))}.`,
+    `λ̂ by ${s.sampler} (nβ ${s.nbeta}, γ ${s.gamma}, ε ${s.lr.toExponential(0)}, ${s.chains} chains) at training checkpoints, against the critical quantisation bits for a loss tolerance of ${r.config.quant.tolerance} nats per example and the variational KL. On the models of known λ the estimator's mean relative error at these settings is ${f2(errorAtSettings(r))}.`,
     "",
     ...lines,
     "",

@@ -13,7 +13,7 @@ export function tables(r: LlcResults): Record<string, Table> {
   return {
     calibration: { title: "Calibration: λ̂ by plain SGLD (full batch) against the known λ, every model at every grid point", columns: COLUMNS, rows: calRows(r.calibration.rows) },
     "calibration-at-settings": {
-      title: `Calibration at the neural models' settings (${s.sampler}, nβ ${s.nbeta}, γ ${s.gamma}, ε ${s.lr}, ${s.chains} chains × ${s.draws} draws)`,
+      title: `Calibration at the neural models' settings (${s.sampler}, nβ ${s.nbeta}, γ ${s.gamma}, ε ${s.lr.toExponential(0)}, ${s.chains} chains × ${s.draws} draws)`,
       columns: COLUMNS,
       rows: calRows(r.calibration.atExperimentSettings),
     },
