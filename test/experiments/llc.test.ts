@@ -36,6 +36,8 @@ test("llc at smoke: results contract, checkpoints of every run, fits recomputed 
   assert.equal(r.calibration.rows.length, r.calibration.models.length * r.config.calibration.nbetas.length * r.config.calibration.gammas.length * r.config.calibration.lrs.length);
   assert.ok(Object.keys(exp.figures(r)).length >= 4);
   assert.ok(Object.keys(exp.tables(r)).includes("calibration"));
+  const figureNames = Object.keys(exp.figures(r));
+  assert.deepEqual(Object.keys(exp.tables(r)).filter((t) => figureNames.includes(t)), [], "a figure and a table of one name would write the same .html");
   for (const c of exp.claims(r)) assert.ok([true, false, null].includes(c.agrees));
   assert.match(exp.readme(r), /\| model \|/);
   const { results: again } = await run(path.join(tmp, "b"));

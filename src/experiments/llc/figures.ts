@@ -14,7 +14,7 @@ function calibrationFigure(r: LlcResults): FigureSpec {
   const data: Record<string, unknown>[] = [];
   for (const m of r.calibration.models) {
     const rs = rows.filter((x) => x.model === m.name);
-    data.push({ type: "scatter", mode: "markers", name: `${m.name}: λ̂ / λ`, x: rs.map(gridLabel), y: rs.map((x) => (Number.isFinite(x.llc) ? x.llc / x.truth : null)), error_y: { type: "data", array: rs.map((x) => x.llcStd / x.truth), visible: true }, legendgroup: m.name });
+    data.push({ type: "scatter", mode: "markers", name: `${m.name}: λ̂ / λ`, x: rs.map(gridLabel), y: rs.map((x) => (Number.isFinite(x.llc) && x.llc > 0 ? x.llc / x.truth : null)), error_y: { type: "data", array: rs.map((x) => x.llcStd / x.truth), visible: true }, legendgroup: m.name });
     if (rs.some((x) => x.exact !== null)) {
       data.push({ type: "scatter", mode: "markers", marker: { symbol: "circle-open", size: 10 }, name: `${m.name}: closed form at (nβ, γ) / λ`, x: rs.map(gridLabel), y: rs.map((x) => (x.exact === null ? null : x.exact / x.truth)), legendgroup: m.name });
     }
@@ -22,9 +22,9 @@ function calibrationFigure(r: LlcResults): FigureSpec {
   return {
     data,
     layout: {
-      title: { text: "Calibration: λ̂ / λ on models of known λ over the (nβ, γ, ε) grid (1 = the truth; missing = diverged)" },
+      title: { text: "Calibration: λ̂ / λ on models of known λ over the (nβ, γ, ε) grid (1 = the truth; log scale: λ̂ ≤ 0 and diverged points not shown)" },
       xaxis: { title: { text: "grid point" }, categoryorder: "array", categoryarray: labels, tickangle: -45 },
-      yaxis: { title: { text: "λ̂ / λ" }, rangemode: "tozero" },
+      yaxis: { title: { text: "λ̂ / λ" }, type: "log", range: [-2, 2.5] },
       shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 1, y1: 1, line: { dash: "dash", color: "#888" } }],
       width: 1100,
       height: 560,
@@ -118,7 +118,7 @@ function traces(r: LlcResults): FigureSpec {
 
 export function figures(r: LlcResults): Record<string, FigureSpec> {
   return {
-    calibration: calibrationFigure(r),
+    "calibration-grid": calibrationFigure(r),
     "llc-vs-bits": versusLlc(
       r,
       [
