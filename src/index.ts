@@ -16,6 +16,7 @@ export * as alta from "./alta";
 export * as zmap from "./zmap";
 export * as variational from "./variational";
 export * as train from "./train";
+export * as slt from "./slt";
 export * as lab from "./lab";
 export * as experiments from "./experiments";
 export * as report from "./report";

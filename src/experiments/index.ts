@@ -5,8 +5,9 @@ import { mlpIdentity } from "./mlp-identity";
 import { parityExperiment as parity } from "./parity";
 import { zmapExperiment as zmap } from "./zmap";
 import { priorCollapse } from "./prior-collapse";
+import { llcExperiment as llc } from "./llc";
 
-for (const e of [bitEncoding, mlpIdentity, parity, zmap, priorCollapse]) registerExperiment(e);
+for (const e of [bitEncoding, mlpIdentity, parity, zmap, priorCollapse, llc]) registerExperiment(e);
 
-export { bitEncoding, mlpIdentity, parity, zmap, priorCollapse };
+export { bitEncoding, mlpIdentity, parity, zmap, priorCollapse, llc };
 export { REMEDIES } from "./prior-collapse";
