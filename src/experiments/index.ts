@@ -4,7 +4,8 @@ import { bitEncoding } from "./bit-encoding";
 import { mlpIdentity } from "./mlp-identity";
 import { parityExperiment as parity } from "./parity";
 import { zmapExperiment as zmap } from "./zmap";
+import { asymptotics } from "./asymptotics";
 
-for (const e of [bitEncoding, mlpIdentity, parity, zmap]) registerExperiment(e);
+for (const e of [bitEncoding, mlpIdentity, parity, zmap, asymptotics]) registerExperiment(e);
 
-export { bitEncoding, mlpIdentity, parity, zmap };
+export { bitEncoding, mlpIdentity, parity, zmap, asymptotics };
