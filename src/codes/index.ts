@@ -10,3 +10,4 @@ export { summaryPdf, priorGrid } from "./gmm-summary";
 export type { PriorSummary } from "./gmm-summary";
 export * from "./two-part";
 export * from "./prequential";
+export * from "./quantised";

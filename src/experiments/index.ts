@@ -5,7 +5,8 @@ import { mlpIdentity } from "./mlp-identity";
 import { parityExperiment as parity } from "./parity";
 import { zmapExperiment as zmap } from "./zmap";
 import { asymptotics } from "./asymptotics";
+import { codes } from "./codes";
 
-for (const e of [bitEncoding, mlpIdentity, parity, zmap, asymptotics]) registerExperiment(e);
+for (const e of [bitEncoding, mlpIdentity, parity, zmap, asymptotics, codes]) registerExperiment(e);
 
-export { bitEncoding, mlpIdentity, parity, zmap, asymptotics };
+export { bitEncoding, mlpIdentity, parity, zmap, asymptotics, codes };
