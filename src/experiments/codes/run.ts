@@ -34,6 +34,8 @@ export function table1Reference(file = path.join(packageRoot(), "figures", "pari
     preset: r.preset,
     seed: r.seed,
     trainSize: r.config.data.trainSize,
+    model: r.config.model,
+    manual: r.config.manual,
     rows: (r.rows as Table1Reference["rows"]).map((x) => ({ key: x.key, klBits: x.klBits, trainNllBits: x.trainNllBits, codelengthBits: x.codelengthBits, trainAcc: x.trainAcc, oodAcc: x.oodAcc, steps: x.steps })),
   };
 }

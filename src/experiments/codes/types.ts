@@ -51,6 +51,9 @@ export interface Table1Reference {
   preset: string;
   seed: number;
   trainSize: number;
+  /** The reference run's model and compiler settings (the parity row is comparable only when they are ours). */
+  model: Record<string, unknown>;
+  manual: Record<string, unknown>;
   rows: { key: string; klBits: number | null; trainNllBits: number; codelengthBits: number | null; trainAcc: number; oodAcc: number; steps: number }[];
 }
 
