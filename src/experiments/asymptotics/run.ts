@@ -137,6 +137,7 @@ export async function run(config: AsymptoticsConfig, ctx: RunContext): Promise<A
   const rss = config.bounds.rs;
   const rMax = { rt: rts[rts.length - 1], rs: rss[rss.length - 1] };
   const inputs = binaryStrings(config.maxInputLength);
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const table = enumeratePrograms(m, inputs, config.maxLength, rMax, ctx.progress);
   ctx.timings.enumerationSeconds = (Date.now() - t0) / 1000;
@@ -198,6 +199,9 @@ export async function run(config: AsymptoticsConfig, ctx: RunContext): Promise<A
   }
   ctx.progress.stop();
 
+  const cpu = process.cpuUsage(cpu0);
+  // CPU seconds of this process (user + system): the budget on a shared machine, where wall-clock seconds are not
+  ctx.timings.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const grids = [...k.map((r) => r.grid), ...datasets.flatMap((d) => [d.twoPart, d.bayes])];
   const programsByLength = Array.from({ length: config.maxLength }, (_, i) => table.programs.filter((p) => p.bits === i + 1).length);
   return {
