@@ -35,7 +35,10 @@ function directlyHalting(z: number[], bounds: { rt: number; rs: number }): numbe
 
 test("enumeration = the simulator run at each R: same programs in 𝒵_{T,R}, same logits", () => {
   const all = strings(L);
-  for (const bounds of [{ rt: 20, rs: 12 }, { rt: 45, rs: 12 }, { rt: 60, rs: 8 }, { rt: 90, rs: 10 }, R_MAX]) {
+  // bounds at a few programs' exact needs and one below each (off-by-one in either bound would show), and round ones
+  const exact = ["00011011", "010011", "0100011011"].map((z) => table.programs.find((p) => p.z === z)!);
+  const edges = exact.flatMap((p) => [{ rt: p.steps, rs: p.space }, { rt: p.steps - 1, rs: p.space }, { rt: p.steps, rs: p.space - 1 }]);
+  for (const bounds of [...edges, { rt: 20, rs: 12 }, { rt: 45, rs: 12 }, { rt: 60, rs: 8 }, { rt: 90, rs: 10 }, R_MAX]) {
     const direct = new Map<string, number[][]>();
     for (const z of all) {
       const l = directlyHalting(z, bounds);
@@ -44,6 +47,9 @@ test("enumeration = the simulator run at each R: same programs in 𝒵_{T,R}, sa
     const enumerated = table.programs.filter((p) => withinBounds(p, bounds));
     assert.deepEqual(enumerated.map((p) => p.z).sort(), [...direct.keys()].sort(), `𝒵_{T,R} at R = (${bounds.rt}, ${bounds.rs})`);
     for (const p of enumerated) assert.deepEqual(table.functions[p.fn].logits, direct.get(p.z), `logits of ${p.z}`);
+  }
+  for (const p of exact) {
+    assert.ok(withinBounds(p, { rt: p.steps, rs: p.space }) && !withinBounds(p, { rt: p.steps - 1, rs: p.space }) && !withinBounds(p, { rt: p.steps, rs: p.space - 1 }), p.z);
   }
 });
 
