@@ -74,7 +74,7 @@ export function claims(r: AsymptoticsResults): Claim[] {
       paper: "Proposition 3, Lemma 4 (eq. 75): C^bayes(Y | X) ≤+ C^2p(Y | X)",
       ours: `${violations} grid points with C^bayes > C^2p; at R_max: ${r.datasets.map((d) => `${d.name} ${fmt(top(d.bayes))} ≤ ${fmt(top(d.twoPart))}`).join("; ")} bits`,
       agrees: violations === 0,
-      note: "The Bayes sum runs over every program of 𝒵_{T,R} (up to L) with prior 2^(−|z|), unnormalised (a semimeasure); it is below the two-part code by at most log₂ of the number of programs that fit equally well.",
+      note: "The Bayes sum runs over every program of 𝒵_{T,R} (up to L) with prior 2^(−|z|), unnormalised (a semimeasure); C^2p − C^bayes = log₂(Σ_z 2^(−|z|) p(Y | X; f_z) / max_z 2^(−|z|) p(Y | X; f_z)), at most log₂ |𝒵_{T,R}|.",
     },
     {
       claim: "Theorem 2 / Proposition 3: zmap's variational code is C^2p plus the machine's constant c_T",
