@@ -6,3 +6,4 @@ export * from "./compiler";
 export { parityProgram, modularSumProgram, parityLayersNeeded } from "./programs/parity";
 export { lastBitProgram } from "./programs/last-bit";
 export * from "./inspect";
+export { thresholdProgram, onesModProgram } from "./programs/counters";

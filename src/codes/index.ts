@@ -8,3 +8,6 @@ export * from "./bit-code";
 export { normalCdf, normalSf, normalQuantile, normalPdf, LN2 } from "./normal";
 export { summaryPdf, priorGrid } from "./gmm-summary";
 export type { PriorSummary } from "./gmm-summary";
+export * from "./two-part";
+export * from "./prequential";
+export * from "./quantised";

@@ -16,3 +16,4 @@ export { bitlang, assemble, bitlangOracle } from "./machines/bitlang";
 export { ratio, ratioOracle } from "./machines/ratio";
 export { increment, bounceComplement } from "./machines/single-tape-examples";
 export { StateTable, oneHotLogitWrites } from "./machines/states";
+export * from "./enumeration";
