@@ -34,7 +34,8 @@ import { writeMlp } from "./compile/mlp";
 import { readoutColumns, writeReadout } from "./compile/readout";
 
 export type { CompileOptions } from "./compile/options";
-export { DEFAULT_COMPILE } from "./compile/options";
+export { DEFAULT_COMPILE, optionsForModel } from "./compile/options";
+export type { TargetModel } from "./compile/options";
 export type { VariableLayout } from "./compile/residual-layout";
 export { decodeResidual, decodeOutputs } from "./compile/decode";
 

@@ -136,3 +136,24 @@ export function resolveScales(o: CompileOptions): Scales {
   positive("outputScale", so);
   return { s, m, v, so, eps, sHead, tVar, tHead };
 }
+
+/** The target model's shape as the compiler needs it (a TransformerConfig has these fields). */
+export interface TargetModel {
+  promptTokens: number;
+  dModel: number;
+  heads: number;
+  dHead: number;
+  dMlp: number;
+  relWindow: number;
+  normScale: CompileOptions["normScale"];
+  normAlpha: number;
+}
+
+/** Compile options that build a program into model `m` at the construction's scales (C.1: A, s, α·s_h, centred heads). */
+export function optionsForModel(
+  m: TargetModel,
+  scales: Pick<CompileOptions, "attentionScale" | "paramScale" | "headSaturation" | "centerHeads">,
+): Partial<CompileOptions> {
+  const { promptTokens, dModel, heads, dHead, dMlp, relWindow, normScale, normAlpha } = m;
+  return { promptTokens, dModel, heads, dHead, dMlp, relWindow, normScale, normAlpha, ...scales };
+}

@@ -8,7 +8,7 @@
  * (zmap-row.ts). Inputs are the parity split generator's (C.1), labels the task's.
  */
 import * as tf from "@tensorflow/tfjs";
-import { CompiledProgram, compile, onesModProgram, parityProgram, thresholdProgram } from "../../alta";
+import { CompiledProgram, compile, onesModProgram, optionsForModel, parityProgram, thresholdProgram } from "../../alta";
 import type { Program } from "../../alta/program";
 import { PAPER_TRANSFORMER, TransformerConfig, forward, makeBatch, randomInit, transformerParamSpecs, weightsFromValues, disposeForward } from "../../nn/transformer";
 import { PointWeights, Weights, WeightValues } from "../../nn/param-tree";
@@ -57,20 +57,8 @@ export function transformerConfig(c: CodesConfig, classes: number, alpha = 1): T
 /** The task's ALTA program compiled into the configured model (parity's compile settings, manual.*). */
 export function compileTask(c: CodesConfig, taskName: string): CompiledProgram {
   const m = transformerConfig(c, 2, c.manual.saturation / c.manual.paramScale);
-  return compile(TASK_PROGRAMS[taskName](), {
-    promptTokens: m.promptTokens,
-    dModel: m.dModel,
-    heads: m.heads,
-    dHead: m.dHead,
-    dMlp: m.dMlp,
-    relWindow: m.relWindow,
-    normScale: "fixed",
-    normAlpha: m.normAlpha,
-    attentionScale: c.manual.attentionScale,
-    paramScale: c.manual.paramScale,
-    headSaturation: c.manual.headSaturation,
-    centerHeads: c.manual.centerHeads,
-  });
+  const { attentionScale, paramScale, headSaturation, centerHeads } = c.manual;
+  return compile(TASK_PROGRAMS[taskName](), optionsForModel(m, { attentionScale, paramScale, headSaturation, centerHeads }));
 }
 
 /** Per-example correctness and NLL (bits) of `set` under weights `w` (batches of equal length). */

@@ -12,7 +12,7 @@
  * attention and residual stream.
  */
 import * as tf from "@tensorflow/tfjs";
-import { CompiledProgram, compile, parityProgram, traceInput, weightBlocks } from "../../alta";
+import { CompiledProgram, compile, optionsForModel, parityProgram, traceInput, weightBlocks } from "../../alta";
 import { transformerParamSpecs, weightsFromValues } from "../../nn/transformer";
 import type { ParamSpec, Weights } from "../../nn/param-tree";
 import { AdaptivePrior, Posterior, PRIOR_GROUPINGS, PriorGrouping, PriorOptions, klByGroup, summarizePrior, weightGroups } from "../../variational";
@@ -29,20 +29,10 @@ import type { LengthAccuracy, ManualRecord, ParityRow, ParityTrace, ScaleSweeps,
 export function compileManual(c: ParityConfig, scales: { attentionScale?: number; paramScale?: number } = {}): CompiledProgram {
   const ps = scales.paramScale ?? c.manual.paramScale;
   const m = modelConfig(c, c.manual.saturation / ps);
-  return compile(parityProgram(), {
-    promptTokens: m.promptTokens,
-    dModel: m.dModel,
-    heads: m.heads,
-    dHead: m.dHead,
-    dMlp: m.dMlp,
-    relWindow: m.relWindow,
-    normScale: m.normScale,
-    normAlpha: m.normAlpha,
-    attentionScale: scales.attentionScale ?? c.manual.attentionScale,
-    paramScale: ps,
-    headSaturation: c.manual.headSaturation,
-    centerHeads: c.manual.centerHeads,
-  });
+  return compile(
+    parityProgram(),
+    optionsForModel(m, { attentionScale: scales.attentionScale ?? c.manual.attentionScale, paramScale: ps, headSaturation: c.manual.headSaturation, centerHeads: c.manual.centerHeads }),
+  );
 }
 
 /**
