@@ -182,9 +182,10 @@ function loadTable1(ctx: RunContext) {
   try {
     return loadResults("parity", { out: ctx.out, preset: ctx.preset, seed: ctx.seed });
   } catch (err) {
+    const where = /^no results at (\S+);/.exec((err as Error).message)?.[1];
     throw new UsageError(
-      `prior-collapse compares its parity runs with Table 1, but ${(err as Error).message.replace(/^no results/, "there are no parity results")}; ` +
-        `run \`npx kcdl run parity --preset ${ctx.preset} --seed ${ctx.seed}\` first, or set parity.baseline=run (or parity.best=0)`,
+      `prior-collapse compares its parity runs with Table 1, but ${where ? `there are no parity results at ${where}` : (err as Error).message}; ` +
+        `run \`npx kcdl run parity --preset ${ctx.preset} --seed ${ctx.seed}${ctx.out ? ` --out ${ctx.out}` : ""}\` first, or set parity.baseline=run (or parity.best=0)`,
     );
   }
 }
