@@ -1,24 +1,30 @@
 /**
- * tfjs backend choice. `auto` tries, in order, the native TensorFlow backend
+ * tfjs backend choice. `auto` tries, in order, WebGPU on a hardware adapter
+ * (`@tensorflow/tfjs-backend-webgpu` on Dawn, `webgpu.ts`; a software adapter such
+ * as SwiftShader is skipped), the native TensorFlow backend
  * (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, both optional
  * dependencies), the WebAssembly backend (`@tensorflow/tfjs-backend-wasm`,
  * shipped with kcdl, works offline), and tfjs's pure-JS `cpu` backend.
  * A name other than `auto` forces that backend and fails clearly if it cannot load.
  * The wasm backend's slow or missing kernels are fixed once, here (`wasm-kernels.ts`).
  */
+import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { UsageError, KcdlError, assertChoice } from "./errors";
 import { patchWasmKernels } from "./wasm-kernels";
+import { WebgpuAdapter, activateWebgpu, adapterLabel, probeWebgpu } from "./webgpu";
 
-export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"] as const;
+export const BACKENDS = ["auto", "webgpu", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** What `initBackend` chose and why. */
 export interface BackendInfo {
-  /** The tfjs backend name now active: "tensorflow", "wasm" or "cpu". */
+  /** The tfjs backend name now active: "webgpu", "tensorflow", "wasm" or "cpu". */
   name: string;
-  /** Which package provides it, e.g. "@tensorflow/tfjs-node-gpu". */
+  /** Which package provides it, e.g. "@tensorflow/tfjs-node-gpu", or the WebGPU adapter in words. */
   provider: string;
+  /** The WebGPU adapter (webgpu only). */
+  adapter?: WebgpuAdapter;
   /** Backends tried before it, with the reason each was skipped. */
   skipped: string[];
 }
@@ -47,13 +53,45 @@ async function activate(name: string): Promise<boolean> {
 }
 
 /**
- * Selects and initialises the tfjs backend (`auto`: tensorflow → wasm → cpu).
+ * Whether this machine shows a GPU to probe in `auto` (Linux: an NVIDIA device node or a
+ * DRM render node; macOS and Windows: always). Without one, Dawn would only find a
+ * software Vulkan driver, after printing its warnings, so `auto` does not ask it.
+ */
+function gpuPresent(): boolean {
+  if (process.platform !== "linux") return process.platform === "darwin" || process.platform === "win32";
+  if (fs.existsSync("/dev/nvidia0")) return true;
+  try {
+    return fs.readdirSync("/dev/dri").some((f) => f.startsWith("renderD"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Selects and initialises the tfjs backend (`auto`: webgpu on a hardware adapter →
+ * tensorflow → wasm → cpu; `KCDL_AUTO_WEBGPU=0` skips the WebGPU probe).
  * Idempotent for the same request; returns what was chosen.
  */
 export async function initBackend(requested: string = "auto"): Promise<BackendInfo> {
   const want = assertChoice("backend", requested, BACKENDS);
   if (active && (want === "auto" || want === active.name)) return active;
   const skipped: string[] = [];
+
+  if (want === "webgpu" || (want === "auto" && process.env.KCDL_AUTO_WEBGPU !== "0" && gpuPresent())) {
+    const found = await probeWebgpu();
+    if (typeof found === "string") {
+      if (want === "webgpu") throw new UsageError(`backend 'webgpu' is not available: ${found}; or use --backend wasm`);
+      skipped.push(`webgpu: ${found.split(":")[0]}`);
+    } else if (want === "auto" && found.software) {
+      skipped.push(`webgpu: only a software adapter (${adapterLabel(found)})`);
+    } else if (await activateWebgpu()) {
+      return (active = { name: "webgpu", provider: `@tensorflow/tfjs-backend-webgpu on ${adapterLabel(found)}`, adapter: found, skipped });
+    } else if (want === "webgpu") {
+      throw new KcdlError(`the webgpu backend failed to initialise on ${adapterLabel(found)}; use --backend wasm`, 1);
+    } else {
+      skipped.push("webgpu: tfjs failed to initialise it");
+    }
+  }
 
   if (want === "auto" || want === "tensorflow") {
     for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {

@@ -1,6 +1,8 @@
 /** core: backend choice, seeded randomness, config merging, progress, atomic output, errors. */
 export { initBackend, activeBackend, BACKENDS, tf } from "./backend";
 export type { BackendInfo, BackendName } from "./backend";
+export { probeWebgpu, webgpuAdapter, adapterLabel, SWIFTSHADER_ICD } from "./webgpu";
+export type { WebgpuAdapter } from "./webgpu";
 export { rngStream, opSeed, normal } from "./rng";
 export type { Rng } from "./rng";
 export { parseSettings } from "./config";

@@ -19,14 +19,15 @@ export class ScheduledAdam extends tf.AdamOptimizer {
    */
   async exportState(): Promise<AdamState> {
     const self = this as unknown as AdamInternals;
+    // asynchronous reads: the only kind a WebGPU device has
     const moments = (m: AdamInternals["accumulatedFirstMoment"]) =>
-      (m ?? []).map((v) => ({ shape: v.variable.shape, values: Array.from(v.variable.dataSync()) }));
+      Promise.all((m ?? []).map(async (v) => ({ shape: v.variable.shape, values: Array.from(await v.variable.data()) })));
     return {
       iterations: this.iterations,
-      accBeta1: self.accBeta1.dataSync()[0],
-      accBeta2: self.accBeta2.dataSync()[0],
-      first: moments(self.accumulatedFirstMoment),
-      second: moments(self.accumulatedSecondMoment),
+      accBeta1: (await self.accBeta1.data())[0],
+      accBeta2: (await self.accBeta2.data())[0],
+      first: await moments(self.accumulatedFirstMoment),
+      second: await moments(self.accumulatedSecondMoment),
     };
   }
 

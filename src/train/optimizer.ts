@@ -52,7 +52,8 @@ export interface OptimizerSettings {
 class ScheduledMomentum extends tf.MomentumOptimizer {
   async exportState(): Promise<OptimizerState> {
     const acc = (this as unknown as { accumulations?: { variable: tf.Variable }[] }).accumulations ?? [];
-    return { iterations: this.iterations, first: acc.map((a) => ({ shape: a.variable.shape, values: Array.from(a.variable.dataSync()) })), second: [] };
+    const first = await Promise.all(acc.map(async (a) => ({ shape: a.variable.shape, values: Array.from(await a.variable.data()) })));
+    return { iterations: this.iterations, first, second: [] };
   }
 
   async importState(s: OptimizerState): Promise<void> {

@@ -145,7 +145,7 @@ export interface TrainerArgs<B extends object> {
   progress?: Progress;
   label?: string;
   /** Evaluation hook: returns a JSON-able record stored (with its step) in the history and checkpoints. */
-  evaluate?: (trainer: Trainer<B>, step: number) => Record<string, unknown>;
+  evaluate?: (trainer: Trainer<B>, step: number) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Checkpoint file, written every `every` steps (0: only when stopping or finishing); resumed from when present. */
   checkpoint?: { path: string; every: number; resume?: boolean };
   /** Anything else that defines the run (model shape, initialisation, task); hashed into the checkpoint. */
@@ -255,6 +255,9 @@ export class Trainer<B extends object> {
     this.named = m.kind === "mle" ? m.point.namedVariables() : [...m.posterior.namedVariables(), ...m.prior.namedVariables()];
     this.trainable = m.kind === "mle" ? this.named.map(([, v]) => v) : [...m.posterior.trainableVariables(), ...m.prior.trainableVariables()];
     const shapes = Object.fromEntries(this.named.map(([n, v]) => [n, v.shape]));
+    if (args.workers && tf.getBackend() === "webgpu") {
+      throw new UsageError("gradient worker threads (train.workers) are for CPU backends: on webgpu the device computes the whole step; set train.workers=0");
+    }
     if (args.workers) this.pool = new GradientWorkers(args.workers.source, args.workers.count, args.workers.backend ?? activeBackend()?.name ?? "auto");
     // the micro-batch size changes memory, not the run: a run may resume with another one
     const { microBatchSize: _micro, ...hashed } = o;
@@ -425,16 +428,41 @@ export class Trainer<B extends object> {
     return { grads: acc, parts: out };
   }
 
-  /** Runs one optimisation step and returns its curve point. Leaves no tensors behind. */
+  /**
+   * Runs one optimisation step and returns its curve point. Leaves no tensors behind.
+   * Reads the loss synchronously, so only on a CPU backend; `stepAsync` works on every
+   * backend, WebGPU included (it is what `run` uses).
+   */
   stepOnce(): CurvePoint {
+    const parts = this.stepTensors();
+    const values = Array.from(parts.dataSync());
+    parts.dispose();
+    return this.record(values);
+  }
+
+  /** `stepOnce` reading the loss with `await data()`: the same step on every backend. */
+  async stepAsync(): Promise<CurvePoint> {
+    const parts = this.stepTensors();
+    const values = Array.from(await parts.data());
+    parts.dispose();
+    return this.record(values);
+  }
+
+  /** The step up to reading its loss: batch, gradients, update. Returns [loss, KL, NLL] in bits (caller disposes). */
+  private stepTensors(): tf.Tensor1D {
     const step = this.step;
     const lr = this.learningRateAt(step);
     const batch = this.args.problem.batch(this.rng, this.options.batchSize);
     const { grads, parts } = this.gradients(batch, step);
     this.apply(grads, step, lr);
-    const [lossBits, klBits, nllBits] = Array.from(parts.dataSync());
-    tf.dispose([parts, batch as unknown as tf.TensorContainer]);
+    tf.dispose(batch as unknown as tf.TensorContainer);
     tf.dispose(Object.values(grads));
+    return parts;
+  }
+
+  /** Checks the step's loss, advances the step count and records the curve point. */
+  private record([lossBits, klBits, nllBits]: number[]): CurvePoint {
+    const step = this.step;
     if (!Number.isFinite(lossBits)) {
       throw new KcdlError(`training diverged at step ${step + 1}: the loss is ${lossBits}; lower the learning rate or check the initialisation`);
     }
@@ -461,8 +489,8 @@ export class Trainer<B extends object> {
     }
   }
 
-  private evaluate(): void {
-    if (this.args.evaluate) this.history.push({ step: this.step, ...this.args.evaluate(this, this.step) });
+  private async evaluate(): Promise<void> {
+    if (this.args.evaluate) this.history.push({ step: this.step, ...(await this.args.evaluate(this, this.step)) });
   }
 
   /** Writes the checkpoint now (no-op without a checkpoint path). */
@@ -474,7 +502,7 @@ export class Trainer<B extends object> {
       configHash: this.configHash,
       step: this.step,
       rngState: this.rng.state(),
-      variables: Object.fromEntries(this.named.map(([n, v]) => [n, { shape: v.shape, values: Array.from(v.dataSync()) }])),
+      variables: Object.fromEntries(await Promise.all(this.named.map(async ([n, v]) => [n, { shape: v.shape, values: Array.from(await v.data()) }] as const))),
       optimizer: await this.optimizer.exportState(),
       ...(this.priorOptimizer ? { priorOptimizer: await this.priorOptimizer.exportState() } : {}),
       history: this.history,
@@ -515,7 +543,7 @@ export class Trainer<B extends object> {
       await this.restore(c.path);
       resumedFrom = this.step;
     }
-    if (this.step === 0 && this.history.length === 0) this.evaluate();
+    if (this.step === 0 && this.history.length === 0) await this.evaluate();
     const progress = this.args.progress ?? silentProgress;
     const label = this.args.label ?? `train ${o.objective}`;
     if (resumedFrom > 0) progress.log(`${label}: resumed from step ${resumedFrom} of ${o.steps} (${c!.path})`);
@@ -537,9 +565,9 @@ export class Trainer<B extends object> {
           progress.stop();
           return { steps: this.step, completed: false, history: this.history, curve: this.curve, resumedFrom };
         }
-        const p = this.stepOnce();
+        const p = await this.stepAsync();
         done++;
-        if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) this.evaluate();
+        if ((o.evalEvery > 0 && this.step % o.evalEvery === 0) || this.step === o.steps) await this.evaluate();
         if (c && c.every > 0 && this.step % c.every === 0 && this.step < o.steps) await this.saveCheckpoint();
         // every step: the sinks throttle their own drawing (a paper-preset step takes a minute on wasm)
         progress.update(this.step, p.klBits === null ? { nllBits: p.nllBits } : { lossBits: p.lossBits, klBits: p.klBits, nllBits: p.nllBits });
