@@ -18,11 +18,16 @@
  * NLL gradients on N worker threads (Trainer `workers`). `KCDL_WASM_FIXES=0` in the environment measures the stock wasm
  * kernels (src/core/wasm-kernels.ts). Timings take medians after a warm-up.
  */
+// `--vs-peers`: kcdl against the same step in PyTorch and JAX (bench/vs-peers.js)
+if (process.argv.includes("--vs-peers")) {
+  require("./vs-peers.js");
+  return;
+}
 const os = require("node:os");
 const { performance } = require("node:perf_hooks");
 const { Command } = require("commander");
 const kcdl = require("../dist/index.js");
-const { transformerStep, wasmHeapMb } = require("./transformer-step.js");
+const { BENCH_MODEL, PAPER_MODEL, describe, transformerStep, wasmHeapMb } = require("./transformer-step.js");
 const { tf } = kcdl;
 
 const cli = new Command("bench")
@@ -37,44 +42,20 @@ const opts = cli.opts();
 const json = Boolean(opts.json);
 const backendArg = opts.backend;
 
-/**
- * The model of the bench's training step: the parity Transformer (C.1) shrunk to a size a
- * 2-core machine trains in minutes — d_model 64, 2 heads of 32, MLP 256, 4 prompt tokens,
- * 12 applications of the block, batch 128 of length-12 inputs (T = 19 positions).
- */
-const BENCH_MODEL = {
-  cfg: { inputVocab: 2, promptTokens: 4, dModel: 64, heads: 2, dHead: 32, dMlp: 256, relWindow: 8, classes: 2, normScale: "fixed", normAlpha: 1 },
-  layers: 12,
-  length: 12,
-  batchSize: 128,
-};
-
-/** C.1's model and batch: d_model 128, 2 heads, MLP 512, 20 prompt tokens, 42 layers, batch 128, inputs of length 20 (T = 43). */
-const PAPER_MODEL = {
-  cfg: { ...BENCH_MODEL.cfg, promptTokens: 20, dModel: 128, dHead: 64, dMlp: 512 },
-  layers: 42,
-  length: 20,
-  batchSize: 128,
-};
-
-const describe = (m) =>
-  `parity Transformer d_model ${m.cfg.dModel}, ${m.cfg.heads}×${m.cfg.dHead} heads, MLP ${m.cfg.dMlp}, ${m.cfg.promptTokens} prompt tokens, ` +
-  `${m.layers} layers, batch ${m.batchSize} × ${1 + m.cfg.promptTokens + 1 + m.length + 1} positions`;
-
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median seconds per call of fn (which must return a tensor), after warm-up. */
-function time(fn, repeats = 7, inner = 3) {
+/** Median seconds per call of fn (which must return a tensor), after warm-up; reads the result with `await data()` (every backend). */
+async function time(fn, repeats = 7, inner = 3) {
   tf.dispose(fn());
   const ts = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     for (let i = 0; i < inner; i++) {
       const out = fn();
-      (Array.isArray(out) ? out[0] : out).dataSync();
+      await (Array.isArray(out) ? out[0] : out).data();
       tf.dispose(out);
     }
     ts.push((performance.now() - t0) / 1000 / inner);
@@ -82,15 +63,15 @@ function time(fn, repeats = 7, inner = 3) {
   return median(ts);
 }
 
-function matmulGflops(m, k, n) {
+async function matmulGflops(m, k, n) {
   const a = tf.randomNormal([m, k], 0, 1, "float32", 1);
   const b = tf.randomNormal([k, n], 0, 1, "float32", 2);
-  const s = time(() => tf.matMul(a, b));
+  const s = await time(() => tf.matMul(a, b));
   tf.dispose([a, b]);
   return { shape: `${m}x${k}·${k}x${n}`, gflops: (2 * m * k * n) / s / 1e9 };
 }
 
-function klThroughput(nWeights, samples) {
+async function klThroughput(nWeights, samples) {
   // variables that own their data (tf.variable copies; the initial tensor is freed here)
   const own = (t) => {
     const v = tf.variable(t);
@@ -104,7 +85,7 @@ function klThroughput(nWeights, samples) {
   };
   const p = kcdl.codes.gmmToTensors(kcdl.codes.gmmFromMoments([-1, 0, 1], [0.1, 0.1, 0.1]));
   let seed = 1;
-  const s = time(() => {
+  const s = await time(() => {
     const { value, grads } = tf.variableGrads(() => kcdl.codes.klMonteCarloBitsT(q, p, { samples, seed: seed++ }).total, [q.mu, q.nu]);
     return [value, ...Object.values(grads)];
   }, 5, 1);
@@ -117,7 +98,7 @@ function klThroughput(nWeights, samples) {
  * Seconds per training step of the mlp-identity experiment (C.2): 4→16→4 MLP, batch 128,
  * 2 weight samples, MC KL with 100 samples against a 3-component prior (variational), or MLE.
  */
-function mlpIdentityStep(objective) {
+async function mlpIdentityStep(objective) {
   const specs = kcdl.nn.mlp.mlpSpecs({ inputs: 4, hidden: 16, outputs: 4 });
   const init = kcdl.nn.mlp.heNormalInit(specs, kcdl.core.rngStream(1, "bench/init"));
   const model =
@@ -134,11 +115,11 @@ function mlpIdentityStep(objective) {
     learningRate: 1e-3, warmupSteps: 0, finalLearningRate: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, evalEvery: 0,
   };
   const trainer = new kcdl.train.Trainer({ problem, model, options, seed: 1 });
-  for (let i = 0; i < 5; i++) trainer.stepOnce();
+  for (let i = 0; i < 5; i++) await trainer.stepAsync();
   const ts = [];
   for (let r = 0; r < 5; r++) {
     const t0 = performance.now();
-    for (let i = 0; i < 20; i++) trainer.stepOnce();
+    for (let i = 0; i < 20; i++) await trainer.stepAsync();
     ts.push((performance.now() - t0) / 1000 / 20);
   }
   trainer.dispose();
@@ -155,14 +136,14 @@ function mlpIdentityStep(objective) {
  * MLP 512, 20 prompt tokens — at 42 applications of the shared block, as examples per second
  * (batch 32 of length 20, the longest training length: 43 positions).
  */
-function parityForward() {
+async function parityForward() {
   const { alta, transformer } = kcdl;
   const c = alta.compile(alta.parityProgram(), { promptTokens: 20, dModel: 128, heads: 2, dHead: 64, dMlp: 512, paramScale: 100, normAlpha: 0.03, headSaturation: 1, centerHeads: true });
   const w = transformer.weightsFromValues(c.config, c.values);
   const rng = kcdl.core.rngStream(1, "bench/parity");
   const batch = transformer.makeBatch(c.config, Array.from({ length: 32 }, () => Array.from({ length: 20 }, () => (rng() < 0.5 ? 1 : 0))));
   const run = () => transformer.forward(c.config, w, batch, { layers: 42 }).logits;
-  const s = time(run, 3, 1);
+  const s = await time(run, 3, 1);
   tf.dispose(Object.values(w));
   return { layers: 42, batch: 32, length: 20, seconds: s, examplesPerS: 32 / s };
 }
@@ -170,7 +151,7 @@ function parityForward() {
 /** Paper-scale step: one micro-batched variational step of C.1's model, with its time and peak memory. */
 async function paperStep(backend) {
   const loadBefore = os.loadavg();
-  const r = transformerStep(kcdl, { ...PAPER_MODEL, objective: "variational", weightSamples: 2, microBatchSize: opts.micro, warmup: 0, steps: 1, workers: opts.workers || undefined });
+  const r = await transformerStep(kcdl, { ...PAPER_MODEL, objective: "variational", weightSamples: 2, microBatchSize: opts.micro, warmup: 0, steps: 1, workers: opts.workers || undefined });
   const result = { backend: backend.name, paperStep: { model: describe(PAPER_MODEL), microBatchSize: opts.micro, ...r }, loadAverage: [loadBefore, os.loadavg()] };
   if (!json) {
     console.log(`backend: ${backend.name} (${backend.provider}); load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
@@ -184,25 +165,21 @@ async function paperStep(backend) {
 
 (async () => {
   const backend = await kcdl.core.initBackend(backendArg);
+  // the device computes the whole step on webgpu: no gradient worker threads there
+  if (backend.name === "webgpu") opts.workers = 0;
   if (opts.paper) return paperStep(backend);
   const loadBefore = os.loadavg();
-  const matmul = [
-    matmulGflops(1024, 128, 512),
-    matmulGflops(2048, 512, 128),
-    matmulGflops(512, 512, 512),
-    // the bench model's weight products (N = 128·19 rows)
-    matmulGflops(2432, 64, 192),
-    matmulGflops(2432, 64, 256),
-    matmulGflops(2432, 256, 64),
-  ];
+  const matmul = [];
+  // the bench model's weight products (N = 128·19 rows) after three square-ish shapes
+  for (const [m, k, n] of [[1024, 128, 512], [2048, 512, 128], [512, 512, 512], [2432, 64, 192], [2432, 64, 256], [2432, 256, 64]]) matmul.push(await matmulGflops(m, k, n));
   const matmulPeak = Math.max(...matmul.map((m) => m.gflops));
   const step = (objective, workers) => transformerStep(kcdl, { ...BENCH_MODEL, objective, weightSamples: 2, klSamples: 100, warmup: 1, steps: opts.steps, workers });
-  const stepMle = step("mle");
-  const stepVar = step("variational");
-  const parallel = opts.workers > 0 ? [step("mle", opts.workers), step("variational", opts.workers)] : [];
-  const kl = [klThroughput(1000, 100), klThroughput(20000, 100)];
-  const mlpStep = [mlpIdentityStep("mle"), mlpIdentityStep("variational")];
-  const parity = parityForward();
+  const stepMle = await step("mle");
+  const stepVar = await step("variational");
+  const parallel = opts.workers > 0 ? [await step("mle", opts.workers), await step("variational", opts.workers)] : [];
+  const kl = [await klThroughput(1000, 100), await klThroughput(20000, 100)];
+  const mlpStep = [await mlpIdentityStep("mle"), await mlpIdentityStep("variational")];
+  const parity = await parityForward();
   const summary = (r) => ({
     objective: r.objective,
     workers: r.workers,

@@ -14,6 +14,35 @@
  */
 const { performance } = require("node:perf_hooks");
 
+/**
+ * The model of the bench's training step: the parity Transformer (C.1) shrunk to a size a
+ * 2-core machine trains in minutes — d_model 64, 2 heads of 32, MLP 256, 4 prompt tokens,
+ * 12 applications of the block, batch 128 of length-12 inputs (T = 19 positions).
+ * ../shared/peers/{torch,jax}_step.py run the same model (`--size bench`).
+ */
+const BENCH_MODEL = {
+  cfg: { inputVocab: 2, promptTokens: 4, dModel: 64, heads: 2, dHead: 32, dMlp: 256, relWindow: 8, classes: 2, normScale: "fixed", normAlpha: 1 },
+  layers: 12,
+  length: 12,
+  batchSize: 128,
+};
+
+/** C.1's model and batch: d_model 128, 2 heads, MLP 512, 20 prompt tokens, 42 layers, batch 128, inputs of length 20 (T = 43) (`--size paper`). */
+const PAPER_MODEL = {
+  cfg: { ...BENCH_MODEL.cfg, promptTokens: 20, dModel: 128, dHead: 64, dMlp: 512 },
+  layers: 42,
+  length: 20,
+  batchSize: 128,
+};
+
+/** The bench model at 2 layers and batch 16 (`--size tiny`): for a software WebGPU adapter (SwiftShader), where the bench model takes minutes a step. */
+const TINY_MODEL = { ...BENCH_MODEL, layers: 2, batchSize: 16 };
+
+/** The model in words. */
+const describe = (m) =>
+  `parity Transformer d_model ${m.cfg.dModel}, ${m.cfg.heads}×${m.cfg.dHead} heads, MLP ${m.cfg.dMlp}, ${m.cfg.promptTokens} prompt tokens, ` +
+  `${m.layers} layers, batch ${m.batchSize} × ${1 + m.cfg.promptTokens + 1 + m.length + 1} positions`;
+
 /** Forward matMul FLOPs of one pass of `layers` blocks over a batch of B sequences of T tokens. */
 function forwardFlops(cfg, layers, B, T) {
   const N = B * T;
@@ -55,7 +84,7 @@ function workerProblem(args) {
  * `layers` blocks, MLE or variational (S = weightSamples; the KL against a per-tensor
  * 3-component GMM prior with `klSamples` MC samples, as C.1).
  */
-function transformerStep(kcdl, spec) {
+async function transformerStep(kcdl, spec) {
   const { tf } = kcdl.core;
   const { transformer } = kcdl.nn;
   const { cfg, layers, length, batchSize, objective, weightSamples = 2, klSamples = 100, warmup = 1, steps = 3 } = spec;
@@ -79,14 +108,15 @@ function transformerStep(kcdl, spec) {
     ? { count: spec.workers, source: { module: __filename, factory: "workerProblem", args: { cfg, layers, length } } }
     : undefined;
   const trainer = new kcdl.train.Trainer({ problem, model, options, seed: 1, workers });
-  for (let i = 0; i < warmup; i++) trainer.stepOnce();
+  // stepAsync: the loss is read with `await data()`, the only read-back a WebGPU device has
+  for (let i = 0; i < warmup; i++) await trainer.stepAsync();
   // Adam's moment estimates appear at the first step: not a leak
   const adamState = () => (trainer.optimizer.accumulatedFirstMoment ?? []).length + (trainer.optimizer.accumulatedSecondMoment ?? []).length;
   const before = tf.memory().numTensors - adamState();
   const ts = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    trainer.stepOnce();
+    await trainer.stepAsync();
     ts.push((performance.now() - t0) / 1000);
   }
   const tensorsLeaked = tf.memory().numTensors - adamState() - before;
@@ -94,14 +124,14 @@ function transformerStep(kcdl, spec) {
   let klSeconds = null;
   if (objective === "variational") {
     const vars = [...model.posterior.trainableVariables(), ...model.prior.trainableVariables()];
-    const kl = (seed) => {
+    const kl = async (seed) => {
       const { value, grads } = tf.variableGrads(() => kcdl.variational.treeKlBitsT(model.posterior, model.prior, { samples: klSamples, seed }).total, vars);
-      value.dataSync();
+      await value.data();
       tf.dispose([value, ...Object.values(grads)]);
     };
-    kl(1);
+    await kl(1);
     const t0 = performance.now();
-    kl(2);
+    await kl(2);
     klSeconds = (performance.now() - t0) / 1000;
   }
   trainer.dispose();
@@ -127,4 +157,4 @@ function wasmHeapMb(tf) {
   return b && b.wasm && b.wasm.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength / 2 ** 20 : null;
 }
 
-module.exports = { workerProblem, wasmHeapMb, forwardFlops, parityProblem, transformerStep };
+module.exports = { BENCH_MODEL, PAPER_MODEL, TINY_MODEL, describe, workerProblem, wasmHeapMb, forwardFlops, parityProblem, transformerStep };
