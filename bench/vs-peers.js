@@ -13,7 +13,8 @@
  *
  * Options: --rounds N (3) --steps N (5) --warmup N (1) --threads 1,2 --objectives
  * mle,variational --size bench|paper --peers DIR (../shared/peers beside the repository,
- * or KCDL_PEERS) --webgpu auto|skip --json. Pythons: KCDL_TORCH_PYTHON (default
+ * or KCDL_PEERS) --webgpu auto|skip --json --out DIR (bench/results: vs-peers.json, and
+ * vs-peers.md rendered from it, both written atomically). Pythons: KCDL_TORCH_PYTHON (default
  * /usr/bin/python3, Debian's python3-torch), KCDL_JAX_PYTHON (default: the first of
  * python3, /usr/bin/python3 that imports jax and optax). A peer that is not installed is
  * reported as missing, not guessed.
@@ -38,6 +39,7 @@ const opts = new Command("vs-peers")
   .option("--peers <dir>", "the peers' folder", process.env.KCDL_PEERS ?? path.join(root, "..", "shared", "peers"))
   .option("--webgpu <mode>", "auto: also time the webgpu backend where an adapter is found; skip", "auto")
   .option("--json", "print one JSON object on the last line")
+  .option("--out <dir>", "where vs-peers.json and vs-peers.md (the table, rendered from the JSON) are written", path.join(__dirname, "results"))
   .allowUnknownOption(true)
   .parse(process.argv)
   .opts();
@@ -103,6 +105,40 @@ function webgpuRuns() {
   return { adapter, size, runs };
 }
 
+/** The measurement as a table, from its JSON alone (vs-peers.md is this text). */
+function render(result) {
+  const f = (x, d = 3) => (x === null || x === undefined ? "—" : x.toFixed(d));
+  const [l0, l1] = result.loadAverage;
+  const out = [
+    `kcdl vs peers, ${result.size} model, median of ${result.rounds} interleaved rounds × ${result.steps} steps; load average ${l0.map((x) => x.toFixed(2)).join(" ")} → ${l1.map((x) => x.toFixed(2)).join(" ")} (${result.cpus} CPUs: ${result.host.cpus})`,
+    "threads  objective    kcdl s/step  torch s/step  jax s/step  kcdl/torch  kcdl/jax",
+  ];
+  const x = (r) => (r === null ? "—" : r.toFixed(2) + "×");
+  for (const r of result.rows) {
+    out.push(
+      `${String(r.threads).padEnd(8)} ${r.objective.padEnd(12)} ${f(r.secondsPerStep.kcdl).padStart(11)} ${f(r.secondsPerStep.torch).padStart(13)} ${f(r.secondsPerStep.jax).padStart(11)} ` +
+        `${x(r.kcdlOverTorch).padStart(11)} ${x(r.kcdlOverJax).padStart(9)}`,
+    );
+  }
+  for (const [k, why] of Object.entries(result.missing)) out.push(`${k}: not run (${why})`);
+  const w = result.webgpu;
+  if (w.skipped) out.push(`webgpu: skipped (${w.skipped})`);
+  else {
+    const a = w.adapter;
+    out.push(`webgpu on ${[a.vendor, a.architecture, a.description].filter(Boolean).join(" / ")}${a.software ? " (software adapter: the tiny model, for correctness only)" : ""}, ${w.size} model:`);
+    for (const [o, r] of Object.entries(w.runs)) out.push(`  ${o}: ${r.error ? r.error : `${f(r.secondsPerStep)} s/step, ${f(r.gflops, 2)} GFLOP/s (${f(r.gflopPerStep, 2)} GFLOP/step), peak RSS ${f(r.peakRssMb, 0)} MB`}`);
+  }
+  return out.join("\n");
+}
+
+/** Writes a file through a temporary name in the same folder, so a reader never sees half of it. */
+function writeAtomic(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 (function main() {
   const { impls, missing } = implementations();
   for (const [k, why] of Object.entries(missing)) log(`vs-peers: ${k} skipped: ${why}`);
@@ -132,21 +168,10 @@ function webgpuRuns() {
     }
   }
   const webgpu = webgpuRuns();
-  const result = { size: opts.size, rounds: opts.rounds, steps: opts.steps, cpus: os.cpus().length, rows, webgpu, missing, runs, loadAverage: [loadBefore, os.loadavg()] };
-  const f = (x, d = 3) => (x === null || x === undefined ? "—" : x.toFixed(d));
-  console.log(`kcdl vs peers, ${opts.size} model, median of ${opts.rounds} interleaved rounds × ${opts.steps} steps; load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")} → ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (${os.cpus().length} CPUs)`);
-  console.log("threads  objective    kcdl s/step  torch s/step  jax s/step  kcdl/torch  kcdl/jax");
-  for (const r of rows) {
-    console.log(
-      `${String(r.threads).padEnd(8)} ${r.objective.padEnd(12)} ${f(r.secondsPerStep.kcdl).padStart(11)} ${f(r.secondsPerStep.torch).padStart(13)} ${f(r.secondsPerStep.jax).padStart(11)} ` +
-        `${(r.kcdlOverTorch === null ? "—" : r.kcdlOverTorch.toFixed(2) + "×").padStart(11)} ${(r.kcdlOverJax === null ? "—" : r.kcdlOverJax.toFixed(2) + "×").padStart(9)}`,
-    );
-  }
-  if (webgpu.skipped) console.log(`webgpu: skipped (${webgpu.skipped})`);
-  else {
-    const a = webgpu.adapter;
-    console.log(`webgpu on ${[a.vendor, a.architecture, a.description].filter(Boolean).join(" / ")}${a.software ? " (software adapter: the tiny model, for correctness only)" : ""}, ${webgpu.size} model:`);
-    for (const [o, r] of Object.entries(webgpu.runs)) console.log(`  ${o}: ${r.error ? r.error : `${f(r.secondsPerStep)} s/step, ${f(r.gflops, 2)} GFLOP/s (${f(r.gflopPerStep, 2)} GFLOP/step)`}`);
-  }
+  const result = { at: Date.now(), host: { cpus: os.cpus()[0]?.model ?? "", node: process.version }, size: opts.size, rounds: opts.rounds, steps: opts.steps, cpus: os.cpus().length, rows, webgpu, missing, runs, loadAverage: [loadBefore, os.loadavg()] };
+  const text = render(result);
+  console.log(text);
+  writeAtomic(path.join(opts.out, "vs-peers.json"), JSON.stringify(result, null, 1) + "\n");
+  writeAtomic(path.join(opts.out, "vs-peers.md"), `# kcdl vs PyTorch and JAX (\`npm run bench -- --vs-peers\`, ${new Date(result.at).toISOString().slice(0, 10)})\n\n\`\`\`\n${text}\n\`\`\`\n`);
   if (opts.json) console.log(JSON.stringify(result));
 })();

@@ -3,7 +3,7 @@
  *   kcdl list
  *   kcdl config <experiment> [--preset P]
  *   kcdl run <experiment…|all> [--preset smoke|cpu|paper] [--seed N] [--out DIR]
- *                              [--backend auto|tensorflow|wasm|cpu] [--set key=value …] [--resume]
+ *                              [--backend auto|webgpu|tensorflow|wasm|cpu] [--set key=value …] [--resume]
  *   kcdl render <experiment…|all> [--out DIR] [--readme FILE]
  *   kcdl sweep <experiment> [--preset P] --grid key=v1,v2,… [--grid …] [--seeds 1-5] [--jobs N]
  *              [--name S] [--out DIR] [--set key=value …] [--metric PATH …] [--queue redis://host:port]
