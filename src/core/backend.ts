@@ -121,6 +121,54 @@ export async function initBackend(requested: string = "auto"): Promise<BackendIn
   throw new KcdlError(`no tfjs backend could be initialised (${skipped.join("; ")})`);
 }
 
+/**
+ * The backend for code that reads tensors synchronously (`dataSync`, `arraySync`): the
+ * active one, except on webgpu, which has no synchronous read-back, where it is wasm.
+ * Experiments run their host-side work (compiling, scoring, summaries) there and train
+ * on the device (`onDevice`, what `Trainer.run` uses).
+ */
+export async function useHostBackend(): Promise<string> {
+  if (!active || active.name !== "webgpu") return tf.getBackend();
+  if (!tf.findBackend("wasm")) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host backend of a webgpu run
+    require("@tensorflow/tfjs-backend-wasm");
+  }
+  await switchTo("wasm");
+  patchWasmKernels();
+  return "wasm";
+}
+
+/** Runs `fn` on the backend `initBackend` chose (the device), and stays there. */
+export async function onDevice<T>(fn: () => T | Promise<T>): Promise<T> {
+  if (active) await switchTo(active.name);
+  return fn();
+}
+
+/** Runs `fn` on the host backend (`useHostBackend`) and returns to the backend that was current. */
+export async function onHost<T>(fn: () => T | Promise<T>): Promise<T> {
+  const was = tf.getBackend();
+  if (!active || active.name !== "webgpu" || was !== "webgpu") return fn();
+  await useHostBackend();
+  try {
+    return await fn();
+  } finally {
+    await switchTo(was);
+  }
+}
+
+/**
+ * Makes `name` the current tfjs backend. Leaving webgpu, every variable's value is read
+ * back first (asynchronously; tfjs keeps the copy), so the next backend can take the
+ * variables over without the synchronous read WebGPU lacks.
+ */
+export async function switchTo(name: string): Promise<void> {
+  if (tf.getBackend() === name) return;
+  if (tf.getBackend() === "webgpu") {
+    for (const v of Object.values(tf.engine().registeredVariables)) if (!v.isDisposed) await v.data();
+  }
+  if (!(await tf.setBackend(name))) throw new KcdlError(`could not switch the tfjs backend to '${name}'`);
+}
+
 /** The backend chosen by the last `initBackend`, if any. */
 export function activeBackend(): BackendInfo | undefined {
   return active;

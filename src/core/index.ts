@@ -1,5 +1,5 @@
 /** core: backend choice, seeded randomness, config merging, progress, atomic output, errors. */
-export { initBackend, activeBackend, BACKENDS, tf } from "./backend";
+export { initBackend, activeBackend, useHostBackend, onHost, onDevice, switchTo, BACKENDS, tf } from "./backend";
 export type { BackendInfo, BackendName } from "./backend";
 export { probeWebgpu, webgpuAdapter, adapterLabel, SWIFTSHADER_ICD } from "./webgpu";
 export type { WebgpuAdapter } from "./webgpu";

@@ -13,7 +13,7 @@ import { getExperiment } from "./registry";
 import { fieldAt, overrideKeys, resolveSchema, valueAt } from "./schema";
 import { claimsTable } from "./claims";
 import { isIncomplete, lockDir, markComplete, markIncomplete, runDir } from "./output";
-import { BackendInfo, initBackend } from "../core/backend";
+import { BackendInfo, initBackend, useHostBackend } from "../core/backend";
 import { KcdlError, UsageError, assertChoice } from "../core/errors";
 import { InterruptedError, interruptScope } from "../core/interrupt";
 import { kcdlVersion, writeJsonAtomic } from "../core/io";
@@ -144,6 +144,8 @@ export async function runExperiments(names: readonly (string | AnyExperiment)[],
       releases.push(lockDir(p.dir));
     }
     const backend = await initBackend(opts.backend ?? "auto");
+    // on webgpu: the experiments' host-side work on wasm, training on the device (Trainer.run)
+    await useHostBackend();
     const outputs: RunOutput[] = [];
     for (const [i, plan] of plans.entries()) {
       const signal = interrupts.signal;

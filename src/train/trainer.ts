@@ -51,7 +51,7 @@ import type { Posterior } from "../variational/posterior";
 import type { AdaptivePrior } from "../variational/prior";
 import { treeKlBitsT } from "../variational/kl";
 import { GradientWorkers, GradientTask, ProblemSource, SampleGradient } from "./gradient-workers";
-import { activeBackend } from "../core/backend";
+import { activeBackend, onDevice, onHost, switchTo } from "../core/backend";
 import { InterruptedError, interruptScope, yieldToEventLoop } from "../core/interrupt";
 
 export const OBJECTIVES = ["mle", "variational"] as const;
@@ -440,9 +440,13 @@ export class Trainer<B extends object> {
     return this.record(values);
   }
 
-  /** `stepOnce` reading the loss with `await data()`: the same step on every backend. */
+  /**
+   * `stepOnce` reading the loss with `await data()`: the same step on every backend. It runs
+   * on the backend `initBackend` chose (on webgpu, the device, even when the caller's code is
+   * on the host backend: `useHostBackend`) and leaves that backend current.
+   */
   async stepAsync(): Promise<CurvePoint> {
-    const parts = this.stepTensors();
+    const parts = await onDevice(() => this.stepTensors());
     const values = Array.from(await parts.data());
     parts.dispose();
     return this.record(values);
@@ -489,8 +493,10 @@ export class Trainer<B extends object> {
     }
   }
 
+  /** The evaluation hook, on the host backend (it may read tensors synchronously; `onHost`). */
   private async evaluate(): Promise<void> {
-    if (this.args.evaluate) this.history.push({ step: this.step, ...(await this.args.evaluate(this, this.step)) });
+    const hook = this.args.evaluate;
+    if (hook) this.history.push({ step: this.step, ...(await onHost(() => hook(this, this.step))) });
   }
 
   /** Writes the checkpoint now (no-op without a checkpoint path). */
@@ -536,6 +542,16 @@ export class Trainer<B extends object> {
    * interrupted run would; calling `run` again on a new Trainer continues it.
    */
   async run(opts: { stopAfter?: number } = {}): Promise<TrainResult> {
+    // trains on the device (webgpu) and hands back to the caller's backend (the host) at the end
+    const caller = tf.getBackend();
+    try {
+      return await this.runSteps(opts);
+    } finally {
+      await switchTo(caller);
+    }
+  }
+
+  private async runSteps(opts: { stopAfter?: number }): Promise<TrainResult> {
     const o = this.options;
     const c = this.args.checkpoint;
     let resumedFrom = 0;

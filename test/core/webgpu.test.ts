@@ -173,3 +173,32 @@ test("webgpu: a synchronous read of device data fails with one clear error; step
   tr.dispose();
   disposeModel(m);
 });
+
+/** Every number in `b` that `a` also has at the same path, outside `skip`, where they differ by more than `rel`. */
+function numericDiffs(a: unknown, b: unknown, rel: number, skip: RegExp, at = ""): string[] {
+  if (skip.test(at)) return [];
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)) ? [] : [`${at}: ${a} vs ${b}`];
+  if (Array.isArray(a) && Array.isArray(b)) return a.length !== b.length ? [`${at}: length ${a.length} vs ${b.length}`] : a.flatMap((x, i) => numericDiffs(x, b[i], rel, skip, `${at}[${i}]`));
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    return Object.keys(a).filter((k) => k in (b as object)).flatMap((k) => numericDiffs((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, skip, `${at}/${k}`));
+  }
+  return [];
+}
+
+test("webgpu: the parity experiment (smoke preset) gives wasm's results: training on the device, scoring on the host", async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const { runExperiments } = await import("../../src/lab/runner");
+  const { parityExperiment } = await import("../../src/experiments/parity");
+  const run = async (backend: "wasm" | "webgpu") => (await runExperiments([parityExperiment], { preset: "smoke", seed: 1, backend, staticImages: false }))[0];
+  const a = await run("wasm");
+  const b = await run("webgpu");
+  assert.equal(b.backend.name, "webgpu");
+  assert.equal(a.backend.name, "wasm");
+  const skip = /timings|durationS|peakRss|seconds/i;
+  const diffs = numericDiffs(b.results, a.results, 1e-3, skip);
+  assert.deepEqual(diffs, [], `webgpu vs wasm: ${diffs.slice(0, 5).join("; ")}`);
+  // the comparison saw the trained rows' numbers: shifting them by 1 % is caught
+  const shifted = JSON.parse(JSON.stringify(a.results), (_k, v) => (typeof v === "number" && v !== 0 ? v * 1.01 : v));
+  const caught = numericDiffs(b.results, shifted, 1e-3, skip);
+  assert.ok(caught.some((d) => d.startsWith("/rows")) && caught.some((d) => d.startsWith("/trained")), `a 1 % change is detected (${caught.length} numbers)`);
+});
