@@ -56,5 +56,5 @@ console.error(lines.join("\n"));
 ' "$OUT/steps.jsonl" "$OUT/memory.csv" "$OUT/projection.txt"
 
 log "Table 1 at the paper preset for ${TABLE1_S} s"
-timeout --signal=TERM "$TABLE1_S" node bin/kcdl.js run parity --preset paper --backend webgpu --set train.microBatch=0 --out "$OUT/table1" >&2
+timeout --signal=TERM "$TABLE1_S" node bin/kcdl.js run parity --preset paper --backend webgpu --out "$OUT/table1" >&2
 log "done: $OUT"

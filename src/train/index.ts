@@ -2,4 +2,5 @@
 export * from "./adam";
 export * from "./trainer";
 export * from "./checkpoint";
+export * from "./micro-batch";
 export type { ProblemSource } from "./gradient-workers";

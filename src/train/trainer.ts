@@ -52,6 +52,7 @@ import type { AdaptivePrior } from "../variational/prior";
 import { treeKlBitsT } from "../variational/kl";
 import { GradientWorkers, GradientTask, ProblemSource, SampleGradient } from "./gradient-workers";
 import { activeBackend, onDevice, onHost, switchTo } from "../core/backend";
+import { MemoryBudget, MicroBatchFit, chooseMicroBatch, memoryBudget, tapeBytes } from "./micro-batch";
 import { InterruptedError, interruptScope, yieldToEventLoop } from "../core/interrupt";
 
 export const OBJECTIVES = ["mle", "variational"] as const;
@@ -229,6 +230,8 @@ export class Trainer<B extends object> {
   private readonly named: [string, tf.Variable][];
   private readonly trainable: tf.Variable[];
   private readonly pool?: GradientWorkers;
+  /** The micro-batch size `fitMicroBatch` chose (over `options.microBatchSize`). */
+  private microBatch?: number;
 
   constructor(args: TrainerArgs<B>) {
     checkTrainOptions(args.options);
@@ -285,6 +288,36 @@ export class Trainer<B extends object> {
     return m.kind === "variational" ? m.prior.hyperPriorBits() : null;
   }
 
+  /**
+   * Sets the micro-batch size to the largest that fits `budget` (default: the active
+   * backend's, `micro-batch.ts`), measured from the NLL gradient on slices of 2 and 4
+   * examples of a probe minibatch (its own random stream: the run's batches are
+   * unchanged). The gradient is the same whatever the size, up to float rounding.
+   */
+  async fitMicroBatch(budget: MemoryBudget = memoryBudget()): Promise<MicroBatchFit> {
+    const slice = this.args.problem.slice;
+    const size = this.options.batchSize;
+    // a problem that cannot slice, or a minibatch of ≤ 4: one pass, nothing to choose
+    if (!slice || size <= 4) return { microBatchSize: size, fixedBytes: 0, perExampleBytes: 0, largestTensorPerExample: 0, budget };
+    const probe = this.args.problem.batch(rngStream(this.args.seed, "train/micro-batch-probe"), 4);
+    const measure = (n: number) => {
+      const part = slice(probe, 0, n);
+      let kept = { bytes: 0, largestTensorBytes: 0 };
+      const { value, grads } = tf.variableGrads(() => {
+        const nll = this.sampledNll(part, 0);
+        kept = tapeBytes();
+        return nll;
+      }, this.trainable);
+      tf.dispose([value, ...Object.values(grads), part as unknown as tf.TensorContainer]);
+      return { examples: n, ...kept };
+    };
+    const [small, large] = await onDevice(() => [measure(2), measure(4)]);
+    tf.dispose(probe as unknown as tf.TensorContainer);
+    const fit = chooseMicroBatch(size, small, large, budget);
+    this.microBatch = fit.microBatchSize;
+    return fit;
+  }
+
   /** The objective on one minibatch: [loss, KL (or 0), mean NLL] as tensors, in bits. */
   private objective(batch: B, step: number): [tf.Scalar, tf.Scalar, tf.Scalar] {
     const m = this.args.model;
@@ -316,7 +349,7 @@ export class Trainer<B extends object> {
    */
   gradients(batch: B, step: number): { grads: Record<string, tf.Tensor>; parts: tf.Tensor1D } {
     const o = this.options;
-    const micro = o.microBatchSize ?? o.batchSize;
+    const micro = this.microBatch ?? o.microBatchSize ?? o.batchSize;
     const size = o.batchSize;
     if (this.pool) return this.workerGradients(batch, step);
     if (micro >= size) {
@@ -385,7 +418,7 @@ export class Trainer<B extends object> {
     const S = m.kind === "mle" ? 1 : o.weightSamples;
     // slices: the micro-batches, or enough slices to give every worker a task
     const slice = this.args.problem.slice;
-    const micro = o.microBatchSize ?? (slice && pool.size > S ? Math.ceil(o.batchSize / Math.ceil(pool.size / S)) : o.batchSize);
+    const micro = this.microBatch ?? o.microBatchSize ?? (slice && pool.size > S ? Math.ceil(o.batchSize / Math.ceil(pool.size / S)) : o.batchSize);
     const parts: B[] = [];
     for (let start = 0; start < o.batchSize; start += micro) parts.push(micro >= o.batchSize ? batch : slice!(batch, start, Math.min(o.batchSize, start + micro)));
     const tasks: GradientTask[] = [];

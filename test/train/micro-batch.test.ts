@@ -15,6 +15,7 @@ import { rngStream } from "../../src/core/rng";
 import { UsageError } from "../../src/core/errors";
 import { trainModel as model, disposeModel, testOptions } from "../support/models";
 import { tinyConfig, tinyParityProblem } from "../support/worker-problem";
+import { chooseMicroBatch, tapeBytes } from "../../src/train/micro-batch";
 
 before(testBackend);
 
@@ -119,4 +120,59 @@ test("micro-batch options are checked", () => {
   a.dispose();
   b.dispose();
   disposeModel(m);
+});
+
+test("tapeBytes counts each buffer the backward pass keeps once: a closed form for tanh(x·W) with a reshape view", () => {
+  const n = 6, k = 5, m = 3;
+  const x = tf.randomNormal([n, k], 0, 1, "float32", 3);
+  const W = tf.variable(tf.randomNormal([k, m], 0, 1, "float32", 4));
+  let kept = { bytes: 0, largestTensorBytes: 0 };
+  const { value, grads } = tf.variableGrads(() => {
+    const y = tf.sum(tf.tanh(tf.reshape(tf.matMul(x, W), [n * m]))) as tf.Scalar;
+    kept = tapeBytes();
+    return y;
+  }, [W]);
+  // matMul saves x and W and outputs [n, m]; the reshape is a view of that output; tanh outputs
+  // (and saves) [n·m]; sum outputs a scalar
+  assert.equal(kept.bytes, 4 * (n * k + k * m + n * m + n * m + 1));
+  assert.equal(kept.largestTensorBytes, 4 * n * k);
+  tf.dispose([x, W, value, ...Object.values(grads)]);
+});
+
+test("chooseMicroBatch: fixed and per-example bytes from two slice sizes, the largest micro-batch within the budget and the tensor limit", () => {
+  const F = 1000, P = 300;
+  const small = { examples: 2, bytes: F + 2 * P, largestTensorBytes: 2 * 40 };
+  const large = { examples: 4, bytes: F + 4 * P, largestTensorBytes: 4 * 40 };
+  const fit = (bytes: number, maxTensorBytes = Infinity) => chooseMicroBatch(64, small, large, { bytes, maxTensorBytes, source: "test" });
+  assert.equal(fit(F + 10 * P).perExampleBytes, P);
+  assert.equal(fit(F + 10 * P).fixedBytes, F);
+  assert.equal(fit(F + 10 * P).microBatchSize, 10);
+  assert.equal(fit(F + 10.9 * P).microBatchSize, 10);
+  assert.equal(fit(F + 1e9).microBatchSize, 64, "capped at the batch");
+  assert.equal(fit(1).microBatchSize, 1, "never below 1");
+  assert.equal(fit(F + 1e9, 40 * 7).microBatchSize, 7, "the largest tensor (40 bytes per example) within the binding limit");
+});
+
+test("fitMicroBatch measures the looped Transformer's pass, picks the size its budget allows, and leaves the run's numbers as they were", async () => {
+  const problem = tinyParityProblem({ layers: 2 });
+  const specs = transformer.transformerParamSpecs(tinyConfig);
+  const means = transformer.heNormalInit(tinyConfig, rngStream(4, "init"));
+  const o = options({ objective: "variational", batchSize: 16, steps: 3 });
+  const curves: number[][] = [];
+  for (const fit of [false, true]) {
+    const m = model("variational", specs, means, { "embed/prompt": 2 });
+    const t = new Trainer({ problem, model: m, options: o, seed: 9 });
+    if (fit) {
+      const probe = await t.fitMicroBatch({ bytes: Infinity, maxTensorBytes: Infinity, source: "test" });
+      assert.ok(probe.perExampleBytes > 0 && probe.fixedBytes >= 0, "measured");
+      assert.equal(probe.microBatchSize, 16, "an unbounded budget keeps the whole batch");
+      const budget = probe.fixedBytes + 5.5 * probe.perExampleBytes;
+      const chosen = await t.fitMicroBatch({ bytes: budget, maxTensorBytes: Infinity, source: "test" });
+      assert.equal(chosen.microBatchSize, 5, `fixed ${chosen.fixedBytes} + 5.5 × ${chosen.perExampleBytes} bytes → 5 examples`);
+    }
+    curves.push((await t.run()).curve.map((p) => p.lossBits));
+    t.dispose();
+    disposeModel(m);
+  }
+  curves[0].forEach((l, i) => assert.ok(Math.abs(curves[1][i] - l) <= 1e-4 * Math.abs(l), `step ${i + 1}: ${curves[1][i]} with micro-batches of 5 vs ${l}`));
 });

@@ -173,6 +173,13 @@ export async function trainRow(key: string, config: ParityConfig, ctx: RunContex
   };
   const atInit = priorSummary();
   const trainer = makeTrainer(key, m, config, ctx, sets);
+  if (config.train.microBatch < 0) {
+    const fit = await trainer.fitMicroBatch();
+    ctx.progress.log(
+      `parity ${key}: micro-batches of ${fit.microBatchSize} (${(fit.perExampleBytes / 2 ** 20).toFixed(1)} MiB per example kept for the backward pass; budget ${fit.budget.source})`,
+    );
+    ctx.timings[`${key}.microBatch`] = fit.microBatchSize;
+  }
   const t0 = Date.now();
   const result = await trainer.run();
   const seconds = (Date.now() - t0) / 1000;
