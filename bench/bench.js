@@ -28,7 +28,7 @@ const { performance } = require("node:perf_hooks");
 const { Command } = require("commander");
 const kcdl = require("../dist/index.js");
 const { BENCH_MODEL, PAPER_MODEL, describe, transformerStep, wasmHeapMb } = require("./transformer-step.js");
-const { tf } = kcdl;
+const { tf } = kcdl.core;
 
 const cli = new Command("bench")
   .option("--json", "print one JSON object on the last line")
@@ -137,7 +137,8 @@ async function mlpIdentityStep(objective) {
  * (batch 32 of length 20, the longest training length: 43 positions).
  */
 async function parityForward() {
-  const { alta, transformer } = kcdl;
+  const { alta } = kcdl;
+  const { transformer } = kcdl.nn;
   const c = alta.compile(alta.parityProgram(), { promptTokens: 20, dModel: 128, heads: 2, dHead: 64, dMlp: 512, paramScale: 100, normAlpha: 0.03, headSaturation: 1, centerHeads: true });
   const w = transformer.weightsFromValues(c.config, c.values);
   const rng = kcdl.core.rngStream(1, "bench/parity");
