@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UsageError, KcdlError, assertChoice } from "./errors";
 import { patchWasmKernels } from "./wasm-kernels";
+import { nativeInfo } from "./native-kernels";
 
 export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -21,6 +22,8 @@ export interface BackendInfo {
   provider: string;
   /** Backends tried before it, with the reason each was skipped. */
   skipped: string[];
+  /** The native kernels under wasm, when active (native-kernels.ts), e.g. "openblas 0.3.21 (Zen), 1 thread". */
+  native?: string;
 }
 
 let active: BackendInfo | undefined;
@@ -74,7 +77,7 @@ export async function initBackend(requested: string = "auto"): Promise<BackendIn
     require("@tensorflow/tfjs-backend-wasm");
     if (await activate("wasm")) {
       patchWasmKernels();
-      return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped });
+      return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped, ...(nativeInfo() ? { native: nativeInfo() } : {}) });
     }
     skipped.push("@tensorflow/tfjs-backend-wasm: failed to initialise");
     if (want === "wasm") throw new KcdlError("the wasm backend failed to initialise; use --backend cpu", 1);

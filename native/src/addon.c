@@ -1,0 +1,147 @@
+/*
+ * kcdl_native: N-API bindings of the native kernels for the wasm backend.
+ *
+ * Every function takes Float32Array views over the wasm heap (made by the caller
+ * right before the call, so they are never stale after a heap growth) and writes its
+ * result in place into the output tensor's view: no copies in or out. Sizes are
+ * checked against the views' lengths, so a wrong call throws instead of writing
+ * outside the output.
+ */
+#include <node_api.h>
+#include <cblas.h>
+#include <stdio.h>
+#include <string.h>
+#include "gemm.h"
+#include "kernels.h"
+
+#define CHECK(call)                                                  \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error(env, NULL, "kcdl_native: N-API call failed"); \
+      return NULL;                                                   \
+    }                                                                \
+  } while (0)
+
+#define FAIL(msg)                          \
+  do {                                     \
+    napi_throw_error(env, NULL, msg);      \
+    return NULL;                           \
+  } while (0)
+
+/* The float data and element count of a Float32Array argument; 0 on a wrong type. */
+static int f32(napi_env env, napi_value v, float **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_float32_array) return 0;
+  *data = p;
+  return 1;
+}
+
+static int i32(napi_env env, napi_value v, int *out) { return napi_get_value_int32(env, v, out) == napi_ok; }
+
+static napi_value get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) return NULL;
+  return argv[0];
+}
+
+/* gemm(a, b, out, batch, batchA, batchB, m, n, k, transposeA, transposeB) */
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) FAIL("kcdl_native.gemm: 11 arguments expected");
+  float *a, *b, *out;
+  size_t na, nb, no;
+  int batch, batchA, batchB, m, n, k, ta, tb;
+  if (!f32(env, argv[0], &a, &na) || !f32(env, argv[1], &b, &nb) || !f32(env, argv[2], &out, &no)) FAIL("kcdl_native.gemm: Float32Array operands expected");
+  if (!i32(env, argv[3], &batch) || !i32(env, argv[4], &batchA) || !i32(env, argv[5], &batchB) || !i32(env, argv[6], &m) ||
+      !i32(env, argv[7], &n) || !i32(env, argv[8], &k) || !i32(env, argv[9], &ta) || !i32(env, argv[10], &tb))
+    FAIL("kcdl_native.gemm: integer sizes expected");
+  if (batch < 0 || m < 0 || n < 0 || k < 0 || (batchA != batch && batchA != 1) || (batchB != batch && batchB != 1) ||
+      na < (size_t)batchA * m * k || nb < (size_t)batchB * k * n || no < (size_t)batch * m * n)
+    FAIL("kcdl_native.gemm: sizes do not match the operands");
+  kcdl_gemm(a, b, out, batch, batchA, batchB, m, n, k, ta, tb);
+  return NULL;
+}
+
+/* sumRows(x, out, p, q): out[j] = Σ_i x[i·q + j] */
+static napi_value SumRows(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) FAIL("kcdl_native.sumRows: 4 arguments expected");
+  float *x, *out;
+  size_t nx, no;
+  int p, q;
+  if (!f32(env, argv[0], &x, &nx) || !f32(env, argv[1], &out, &no) || !i32(env, argv[2], &p) || !i32(env, argv[3], &q) || p < 0 || q < 0 ||
+      nx < (size_t)p * q || no < (size_t)q)
+    FAIL("kcdl_native.sumRows: bad arguments");
+  kcdl_sum_rows(x, out, (size_t)p, (size_t)q);
+  return NULL;
+}
+
+/* tanh(x, out) over min(length) elements */
+static napi_value Tanh(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv)) FAIL("kcdl_native.tanh: 2 arguments expected");
+  float *x, *out;
+  size_t nx, no;
+  if (!f32(env, argv[0], &x, &nx) || !f32(env, argv[1], &out, &no) || no > nx) FAIL("kcdl_native.tanh: bad arguments");
+  kcdl_tanh(x, out, no);
+  return NULL;
+}
+
+/* slice(x, out, dims: Int32Array [rank × shape, rank × begin, rank × size]) */
+static napi_value Slice(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv)) FAIL("kcdl_native.slice: 3 arguments expected");
+  float *x, *out;
+  size_t nx, no, nd;
+  napi_typedarray_type type;
+  void *dp;
+  if (!f32(env, argv[0], &x, &nx) || !f32(env, argv[1], &out, &no) ||
+      napi_get_typedarray_info(env, argv[2], &type, &nd, &dp, NULL, NULL) != napi_ok || type != napi_int32_array || nd % 3 || nd == 0 || nd > 24)
+    FAIL("kcdl_native.slice: bad arguments");
+  const int *d = dp;
+  const int rank = (int)(nd / 3);
+  size_t total = 1, outTotal = 1;
+  for (int i = 0; i < rank; i++) {
+    if (d[i] < 0 || d[rank + i] < 0 || d[2 * rank + i] < 0 || d[rank + i] + d[2 * rank + i] > d[i]) FAIL("kcdl_native.slice: box outside the tensor");
+    total *= (size_t)d[i];
+    outTotal *= (size_t)d[2 * rank + i];
+  }
+  if (nx < total || no < outTotal) FAIL("kcdl_native.slice: sizes do not match the operands");
+  if (outTotal > 0) kcdl_slice(x, out, rank, d, d + rank, d + 2 * rank);
+  return NULL;
+}
+
+/* setThreads(n): OpenBLAS's thread count (process-wide) */
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int n;
+  if (!get_args(env, info, 1, argv) || !i32(env, argv[0], &n) || n < 1) FAIL("kcdl_native.setThreads: a positive integer expected");
+  openblas_set_num_threads(n);
+  return NULL;
+}
+
+/* info(): "openblas <version> (<core>), <n> thread(s)", e.g. "openblas 0.3.21 (Zen), 1 thread" */
+static napi_value Info(napi_env env, napi_callback_info info) {
+  (void)info;
+  char buf[256], version[32] = "?";
+  const int n = openblas_get_num_threads();
+  sscanf(openblas_get_config(), "OpenBLAS %31s", version);
+  snprintf(buf, sizeof buf, "openblas %s (%s), %d thread%s", version, openblas_get_corename(), n, n == 1 ? "" : "s");
+  napi_value s;
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &s));
+  return s;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor fns[] = {
+      {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
+      {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
+      {"slice", NULL, Slice, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
+      {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns) != napi_ok) return NULL;
+  return exports;
+}

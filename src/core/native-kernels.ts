@@ -1,0 +1,173 @@
+/**
+ * Optional native kernels for the wasm backend: an N-API addon (native/, built by
+ * `npm ci` where a C compiler and OpenBLAS exist; scripts/build-native.js) that runs
+ * the step's heaviest kernels on the wasm heap itself.
+ *
+ * - `BatchMatMul` through `cblas_sgemm`: every transpose case natively (no transpose
+ *   copies), batched products as a loop of sgemm calls over the heap (attention's
+ *   [256, 19, 19]·[256, 19, 32] products run ≈ 1 GFLOP/s in wasm's generic loop).
+ * - `Sum` over leading axes, `Tanh` and `Slice` (the QKV split): plain C loops, where
+ *   wasm's versions are scalar or run in JavaScript.
+ *
+ * The addon gets Float32Array views over the heap made right before each call (a heap
+ * growth replaces the buffer, so a view is never kept), and writes into the output
+ * tensor that `makeOutput` allocated: nothing is copied in or out. Unsupported cases
+ * (other dtypes, general batch broadcasting) go to the kernel registered before.
+ *
+ * Not loading is never an error: without the built addon, or with `KCDL_NATIVE=0`,
+ * the wasm kernels stay as they are. OpenBLAS runs `KCDL_NATIVE_THREADS` threads
+ * (default 1: the trainer's parallelism is its worker threads; a fixed count also
+ * keeps the products' summation order, so results, fixed).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { packageRoot } from "./io";
+import { type KernelFn, kernelFn, replaceKernel, size } from "./wasm-registry";
+
+/** The addon's functions (native/src/addon.c). */
+export interface NativeAddon {
+  gemm(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, batchA: number, batchB: number, m: number, n: number, k: number, ta: number, tb: number): void;
+  sumRows(x: Float32Array, out: Float32Array, p: number, q: number): void;
+  tanh(x: Float32Array, out: Float32Array): void;
+  slice(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  setThreads(n: number): void;
+  info(): string;
+}
+
+/** Where the build puts the addon, relative to the package root. */
+export const NATIVE_ADDON_PATH = path.join("native", "build", "Release", "kcdl_native.node");
+
+type Loaded = { addon?: NativeAddon; reason?: string };
+let loaded: Loaded | undefined;
+
+const unavailable = (reason: string): undefined => {
+  loaded = { reason };
+  return undefined;
+};
+
+/**
+ * The native addon, loaded once; undefined (with `nativeUnavailableReason()` saying
+ * why) when it is disabled, not built, or fails to load.
+ */
+export function nativeAddon(): NativeAddon | undefined {
+  if (loaded) return loaded.addon;
+  if (process.env.KCDL_NATIVE === "0") return unavailable("disabled by KCDL_NATIVE=0");
+  const file = path.join(packageRoot(), NATIVE_ADDON_PATH);
+  if (!fs.existsSync(file)) return unavailable(`not built (${NATIVE_ADDON_PATH} missing; node scripts/build-native.js builds it)`);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon is loaded by path at run time, if it was built
+    const addon = require(file) as NativeAddon;
+    const threads = Number(process.env.KCDL_NATIVE_THREADS ?? 1);
+    addon.setThreads(Number.isInteger(threads) && threads >= 1 ? threads : 1);
+    loaded = { addon };
+    return addon;
+  } catch (err) {
+    return unavailable(`failed to load: ${(err as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** Why the addon is not in use (undefined when it is). */
+export function nativeUnavailableReason(): string | undefined {
+  nativeAddon();
+  return loaded?.reason;
+}
+
+/** Sets OpenBLAS's thread count (process-wide); false when the addon is not loaded. */
+export function setNativeThreads(n: number): boolean {
+  const addon = nativeAddon();
+  if (!addon) return false;
+  addon.setThreads(Math.max(1, Math.floor(n)));
+  return true;
+}
+
+const PATCHED = Symbol.for("kcdl.nativeKernelsPatched");
+
+/** Whether the native kernels are registered (the addon loaded and `patchNativeKernels` ran). */
+export function nativeKernelsActive(): boolean {
+  return Boolean((globalThis as unknown as Record<symbol, boolean>)[PATCHED]);
+}
+
+/** e.g. "openblas 0.3.21 (Zen), 1 thread" when the native kernels are active, else undefined. */
+export function nativeInfo(): string | undefined {
+  return nativeKernelsActive() ? nativeAddon()?.info() : undefined;
+}
+
+const f32 = (x: Float32Array | Int32Array | Uint8Array) => x as Float32Array;
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Replaces the wasm kernels above with native ones, falling back to the kernel
+ * registered before for cases the addon does not take (idempotent; a no-op without
+ * the addon). Called by `patchWasmKernels`, after its own fixes.
+ */
+export function patchNativeKernels(): void {
+  const registry = globalThis as unknown as Record<symbol, boolean>;
+  if (registry[PATCHED]) return;
+  const addon = nativeAddon();
+  if (!addon) return;
+  registry[PATCHED] = true;
+
+  const matMul = kernelFn("BatchMatMul");
+  const batchMatMul: KernelFn = (args) => {
+    const { a, b } = args.inputs;
+    if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) return matMul.fn(args);
+    const ta = Boolean(args.attrs.transposeA);
+    const tb = Boolean(args.attrs.transposeB);
+    const [ar, ac] = a.shape.slice(-2);
+    const [br, bc] = b.shape.slice(-2);
+    const m = ta ? ac : ar;
+    const k = ta ? ar : ac;
+    const n = tb ? br : bc;
+    if ((tb ? bc : br) !== k) return matMul.fn(args); // the stock kernel reports the mismatch
+    const da = a.shape.slice(0, -2);
+    const db = b.shape.slice(0, -2);
+    const batchA = size(da);
+    const batchB = size(db);
+    // one batch broadcast whole (or none); general broadcasting stays with wasm
+    if (!(batchA === 1 || batchB === 1 || sameShape(da, db))) return matMul.fn(args);
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(da, db).concat([m, n]);
+    const { backend } = args;
+    const out = backend.makeOutput(outShape, "float32");
+    // views after makeOutput: it may have grown the heap
+    addon.gemm(f32(backend.typedArrayFromHeap(a)), f32(backend.typedArrayFromHeap(b)), f32(backend.typedArrayFromHeap(out)),
+      Math.max(batchA, batchB), batchA, batchB, m, n, k, ta ? 1 : 0, tb ? 1 : 0);
+    return out;
+  };
+  replaceKernel("BatchMatMul", batchMatMul, matMul.setupFunc);
+
+  const sum = kernelFn("Sum");
+  replaceKernel("Sum", (args) => {
+    const x = args.inputs.x;
+    const r = x.shape.length;
+    const axes = tf.util.parseAxisParam(args.attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+    const leading = axes.length > 0 && axes.length < r && axes.every((a, i) => a === i);
+    if (x.dtype !== "float32" || !leading) return sum.fn(args);
+    const P = size(x.shape.slice(0, axes.length));
+    const Q = size(x.shape.slice(axes.length));
+    const shape = args.attrs.keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
+    const out = args.backend.makeOutput(shape, "float32");
+    addon.sumRows(f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)), P, Q);
+    return out;
+  }, sum.setupFunc);
+
+  const tanh = kernelFn("Tanh");
+  replaceKernel("Tanh", (args) => {
+    const x = args.inputs.x;
+    if (x.dtype !== "float32") return tanh.fn(args);
+    const out = args.backend.makeOutput([...x.shape], "float32");
+    addon.tanh(f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)));
+    return out;
+  }, tanh.setupFunc);
+
+  const slice = kernelFn("Slice");
+  replaceKernel("Slice", (args) => {
+    const x = args.inputs.x;
+    if (x.dtype !== "float32" || x.shape.length === 0 || x.shape.length > 8) return slice.fn(args);
+    const [begin, sz] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, args.attrs.begin as number[], args.attrs.size as number[]);
+    const out = args.backend.makeOutput(sz, "float32");
+    if (size(sz) === 0) return out;
+    addon.slice(f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)), Int32Array.from([...x.shape, ...begin, ...sz]));
+    return out;
+  }, slice.setupFunc);
+}
