@@ -112,6 +112,83 @@ static napi_value Slice(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The int32 data and length of an Int32Array argument; 0 on a wrong type. */
+static int i32s(napi_env env, napi_value v, const int **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_int32_array) return 0;
+  *data = p;
+  return 1;
+}
+
+/* Elements of a shape, or 0 with *ok cleared when an entry is negative. */
+static size_t elements(const int *shape, int rank, int *ok) {
+  size_t n = 1;
+  for (int i = 0; i < rank; i++) {
+    if (shape[i] < 0) *ok = 0;
+    n *= (size_t)(shape[i] < 0 ? 0 : shape[i]);
+  }
+  return n;
+}
+
+/* binary(op, a, b, out, dims: Int32Array [rank × out shape, rank × a shape, rank × b shape]) */
+static napi_value Binary(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv)) FAIL("kcdl_native.binary: 5 arguments expected");
+  int op;
+  float *a, *b, *out;
+  size_t na, nb, no, nd;
+  const int *d;
+  if (!i32(env, argv[0], &op) || op < KCDL_ADD || op > KCDL_DIV || !f32(env, argv[1], &a, &na) || !f32(env, argv[2], &b, &nb) ||
+      !f32(env, argv[3], &out, &no) || !i32s(env, argv[4], &d, &nd) || nd % 3 || nd == 0 || nd > 24)
+    FAIL("kcdl_native.binary: bad arguments");
+  const int rank = (int)(nd / 3);
+  int ok = 1;
+  for (int i = 0; i < rank; i++)
+    if ((d[rank + i] != d[i] && d[rank + i] != 1) || (d[2 * rank + i] != d[i] && d[2 * rank + i] != 1)) ok = 0;
+  const size_t total = elements(d, rank, &ok);
+  if (!ok || na < elements(d + rank, rank, &ok) || nb < elements(d + 2 * rank, rank, &ok) || no < total || !ok)
+    FAIL("kcdl_native.binary: shapes do not broadcast to the output");
+  if (total > 0) kcdl_binary(op, a, b, out, rank, d, d + rank, d + 2 * rank);
+  return NULL;
+}
+
+/* unary(op, x, out, alpha) over out's length */
+static napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv)) FAIL("kcdl_native.unary: 4 arguments expected");
+  int op;
+  float *x, *out;
+  size_t nx, no;
+  double alpha;
+  if (!i32(env, argv[0], &op) || op < KCDL_RELU || op > KCDL_STEP || !f32(env, argv[1], &x, &nx) || !f32(env, argv[2], &out, &no) ||
+      napi_get_value_double(env, argv[3], &alpha) != napi_ok || no > nx)
+    FAIL("kcdl_native.unary: bad arguments");
+  kcdl_unary(op, x, out, no, (float)alpha);
+  return NULL;
+}
+
+/* transpose(x, out, dims: Int32Array [rank × x shape, rank × perm]) */
+static napi_value Transpose(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv)) FAIL("kcdl_native.transpose: 3 arguments expected");
+  float *x, *out;
+  size_t nx, no, nd;
+  const int *d;
+  if (!f32(env, argv[0], &x, &nx) || !f32(env, argv[1], &out, &no) || !i32s(env, argv[2], &d, &nd) || nd % 2 || nd == 0 || nd > 16)
+    FAIL("kcdl_native.transpose: bad arguments");
+  const int rank = (int)(nd / 2);
+  int ok = 1, seen = 0;
+  for (int i = 0; i < rank; i++) {
+    if (d[rank + i] < 0 || d[rank + i] >= rank || (seen & (1 << d[rank + i]))) ok = 0;
+    else seen |= 1 << d[rank + i];
+  }
+  const size_t total = elements(d, rank, &ok);
+  if (!ok || nx < total || no < total) FAIL("kcdl_native.transpose: not a permutation of the operand's axes");
+  if (total > 0) kcdl_transpose(x, out, rank, d, d + rank);
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS's thread count (process-wide) */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -139,6 +216,9 @@ NAPI_MODULE_INIT() {
       {"sumRows", NULL, SumRows, NULL, NULL, NULL, napi_default, NULL},
       {"tanh", NULL, Tanh, NULL, NULL, NULL, napi_default, NULL},
       {"slice", NULL, Slice, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, Binary, NULL, NULL, NULL, napi_default, NULL},
+      {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
+      {"transpose", NULL, Transpose, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -6,8 +6,10 @@
  * - `BatchMatMul` through `cblas_sgemm`: every transpose case natively (no transpose
  *   copies), batched products as a loop of sgemm calls over the heap (attention's
  *   [256, 19, 19]·[256, 19, 32] products run ≈ 1 GFLOP/s in wasm's generic loop).
- * - `Sum` over leading axes, `Tanh` and `Slice` (the QKV split): plain C loops, where
- *   wasm's versions are scalar or run in JavaScript.
+ * - `Sum` over leading axes, `Tanh`, `Slice` (the QKV split), `Transpose` (the head
+ *   split), broadcasting `Add`/`Sub`/`Multiply`/`RealDiv`, `Relu`, `Square`, `Step`:
+ *   plain C loops, where wasm's versions are scalar, generic or run in JavaScript. The
+ *   elementwise ones give the same IEEE results as wasm's (one operation per element).
  *
  * The addon gets Float32Array views over the heap made right before each call (a heap
  * growth replaces the buffer, so a view is never kept), and writes into the output
@@ -31,6 +33,9 @@ export interface NativeAddon {
   sumRows(x: Float32Array, out: Float32Array, p: number, q: number): void;
   tanh(x: Float32Array, out: Float32Array): void;
   slice(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
   setThreads(n: number): void;
   info(): string;
 }
@@ -170,4 +175,45 @@ export function patchNativeKernels(): void {
     addon.slice(f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)), Int32Array.from([...x.shape, ...begin, ...sz]));
     return out;
   }, slice.setupFunc);
+
+  const binaries: [string, number][] = [["Add", 0], ["Sub", 1], ["Multiply", 2], ["RealDiv", 3]];
+  for (const [name, op] of binaries) {
+    const stock = kernelFn(name);
+    replaceKernel(name, (args) => {
+      const { a, b } = args.inputs;
+      if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length > 8 || b.shape.length > 8) return stock.fn(args);
+      const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const out = args.backend.makeOutput(shape, "float32");
+      if (size(shape) === 0) return out;
+      const r = shape.length;
+      const aligned = (s: readonly number[]) => [...new Array<number>(r - s.length).fill(1), ...s];
+      const dims = Int32Array.from(r === 0 ? [1, 1, 1] : [...shape, ...aligned(a.shape), ...aligned(b.shape)]);
+      const heap = args.backend;
+      addon.binary(op, f32(heap.typedArrayFromHeap(a)), f32(heap.typedArrayFromHeap(b)), f32(heap.typedArrayFromHeap(out)), dims);
+      return out;
+    }, stock.setupFunc);
+  }
+
+  const unaries: [string, number][] = [["Relu", 0], ["Square", 1], ["Step", 2]];
+  for (const [name, op] of unaries) {
+    const stock = kernelFn(name);
+    replaceKernel(name, (args) => {
+      const x = args.inputs.x;
+      if (x.dtype !== "float32") return stock.fn(args);
+      const out = args.backend.makeOutput([...x.shape], "float32");
+      addon.unary(op, f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)), Number(args.attrs?.alpha ?? 0));
+      return out;
+    }, stock.setupFunc);
+  }
+
+  const transpose = kernelFn("Transpose");
+  replaceKernel("Transpose", (args) => {
+    const x = args.inputs.x;
+    const perm = args.attrs.perm as number[];
+    if (x.dtype !== "float32" || x.shape.length === 0 || x.shape.length > 8) return transpose.fn(args);
+    const out = args.backend.makeOutput(perm.map((p) => x.shape[p]), "float32");
+    if (size(x.shape) === 0) return out;
+    addon.transpose(f32(args.backend.typedArrayFromHeap(x)), f32(args.backend.typedArrayFromHeap(out)), Int32Array.from([...x.shape, ...perm]));
+    return out;
+  }, transpose.setupFunc);
 }

@@ -13,6 +13,7 @@ export interface WasmBackendLike {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
+/** A kernel call; `attrs` is undefined for kernels without attributes (e.g. Relu), despite the type. */
 export type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackendLike; attrs: Record<string, unknown> };
 export type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 

@@ -1,7 +1,8 @@
 /**
  * The native kernels under wasm (src/core/native-kernels.ts, native/): products in every
  * transpose case, batched and with a broadcast batch, leading-axis sums, tanh and slices
- * equal plain loops within float rounding; a few training steps of a bench-like model
+ * equal plain loops within float rounding, broadcasting elementwise operations and
+ * transposes exactly; a few training steps of a bench-like model
  * equal those on the wasm kernels alone, and repeat bit for bit with 1 and 2 OpenBLAS
  * threads. Skipped when the addon is not built, unless KCDL_REQUIRE_NATIVE=1 (CI), which
  * makes a missing addon a failure.
@@ -129,11 +130,75 @@ test("native Sum over leading axes, Tanh and Slice equal plain loops", { skip },
   tf.dispose([x, big, extremes]);
 });
 
+test("native broadcasting Add/Sub/Multiply/RealDiv, Relu, Square, Step and Transpose equal plain loops", { skip }, async () => {
+  await testBackend();
+  const x = randn([3, 4, 5], "bx");
+  const xv = x.dataSync();
+  const at = (i: number, j: number, k: number) => xv[(i * 4 + j) * 5 + k];
+  const others: [number[], (i: number, j: number, k: number) => number][] = [
+    [[3, 4, 5], (i, j, k) => (i * 4 + j) * 5 + k],
+    [[5], (_i, _j, k) => k],
+    [[], () => 0],
+    [[4, 1], (_i, j) => j],
+    [[3, 1, 5], (i, _j, k) => i * 5 + k],
+    [[1, 4, 5], (_i, j, k) => j * 5 + k],
+  ];
+  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, (a: number, b: number) => number][] = [
+    ["add", tf.add, (a, b) => a + b],
+    ["sub", tf.sub, (a, b) => a - b],
+    ["mul", tf.mul, (a, b) => a * b],
+    ["div", tf.div, (a, b) => a / b],
+  ];
+  others.forEach(([shape, index], c) => {
+    const y = shape.length ? randn(shape, `by${c}`) : tf.scalar(1.7);
+    const yv = y.dataSync();
+    for (const [name, op, f] of ops) {
+      for (const swap of [false, true]) {
+        const got = (swap ? op(y, x) : op(x, y)).dataSync();
+        for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 4; j++) {
+            for (let k = 0; k < 5; k++) {
+              const [p, q] = swap ? [yv[index(i, j, k)], at(i, j, k)] : [at(i, j, k), yv[index(i, j, k)]];
+              assert.equal(got[(i * 4 + j) * 5 + k], Math.fround(f(p, q)), `${name}${swap ? " (swapped)" : ""} with [${shape}] at ${i},${j},${k}`);
+            }
+          }
+        }
+      }
+    }
+    tf.dispose(y);
+  });
+  const special = tf.tensor1d([-2, -0.5, 0, 0.5, 3, NaN]);
+  assert.deepEqual(Array.from(tf.relu(special).dataSync()), [0, 0, 0, 0.5, 3, NaN]);
+  assert.deepEqual(Array.from(tf.square(special).dataSync()), [4, 0.25, 0, 0.25, 9, NaN]);
+  assert.deepEqual(Array.from(tf.step(special, 0.25).dataSync()), [0.25, 0.25, 0.25, 1, 1, NaN]);
+  for (const perm of [[0, 2, 1], [2, 0, 1], [1, 0, 2], [2, 1, 0]]) {
+    const got = tf.transpose(x, perm);
+    const shape = perm.map((p) => x.shape[p]);
+    assert.deepEqual(got.shape, shape);
+    const g = got.dataSync();
+    let o = 0;
+    const idx = [0, 0, 0];
+    for (idx[0] = 0; idx[0] < shape[0]; idx[0]++) {
+      for (idx[1] = 0; idx[1] < shape[1]; idx[1]++) {
+        for (idx[2] = 0; idx[2] < shape[2]; idx[2]++) {
+          const src = [0, 0, 0];
+          perm.forEach((p, d) => (src[p] = idx[d]));
+          assert.equal(g[o++], at(src[0], src[1], src[2]), `transpose ${perm} at ${idx}`);
+        }
+      }
+    }
+    tf.dispose(got);
+  }
+  tf.dispose([x, special]);
+});
+
 test("the addon rejects sizes that do not fit its operands", { skip }, () => {
   const a = new Float32Array(6);
   assert.throws(() => addon!.gemm(a, a, new Float32Array(3), 1, 1, 1, 2, 2, 3, 0, 0), /sizes do not match/);
   assert.throws(() => addon!.slice(a, a, Int32Array.from([6, 4, 4])), /outside/);
   assert.throws(() => addon!.sumRows(a, a, 7, 1), /bad arguments/);
+  assert.throws(() => addon!.binary(0, a, a, a, Int32Array.from([6, 3, 6])), /do not broadcast/);
+  assert.throws(() => addon!.transpose(a, a, Int32Array.from([2, 3, 0, 0])), /not a permutation/);
 });
 
 /** The steps' {native, losses, weights} from a child process with `env` added. */
