@@ -16,6 +16,7 @@ import { closeTo, testBackend } from "../support/helpers";
 import { activeBackend } from "../../src/core/backend";
 import { nativeAddon, nativeKernelsActive, nativeUnavailableReason } from "../../src/core/native-kernels";
 import { rngStream, normal } from "../../src/core/rng";
+import { loopMatMul } from "../support/matmul-reference";
 
 const required = process.env.KCDL_REQUIRE_NATIVE === "1";
 const addon = nativeAddon();
@@ -24,33 +25,6 @@ const skip = addon || required ? false : `native kernels not in use: ${nativeUna
 function randn(shape: number[], stream: string): tf.Tensor {
   const rng = rngStream(11, stream);
   return tf.tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => normal(rng)), shape);
-}
-
-/** op(A)·op(B) by loops, batch dims broadcast from a batch of 1. */
-function loopMatMul(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float64Array {
-  const av = a.dataSync();
-  const bv = b.dataSync();
-  const [ar, ac] = a.shape.slice(-2);
-  const [br, bc] = b.shape.slice(-2);
-  const m = ta ? ac : ar;
-  const k = ta ? ar : ac;
-  const n = tb ? br : bc;
-  const batchA = a.size / (ar * ac);
-  const batchB = b.size / (br * bc);
-  const batch = Math.max(batchA, batchB);
-  const out = new Float64Array(batch * m * n);
-  for (let z = 0; z < batch; z++) {
-    const oa = (batchA === 1 ? 0 : z) * ar * ac;
-    const ob = (batchB === 1 ? 0 : z) * br * bc;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += av[oa + (ta ? p * ac + i : i * ac + p)] * bv[ob + (tb ? j * bc + p : p * bc + j)];
-        out[(z * m + i) * n + j] = s;
-      }
-    }
-  }
-  return out;
 }
 
 test("the addon is loaded and the native kernels are active on wasm", { skip }, async () => {
@@ -80,7 +54,7 @@ test("native matMul in every transpose case, batched and broadcast, equals the l
         const a = randn(swap(sa, ta), `a${c}`);
         const b = randn(swap(sb, tb), `b${c}`);
         const got = tf.matMul(a, b, ta, tb);
-        const want = loopMatMul(a, b, ta, tb);
+        const want = loopMatMul(a, b, ta, tb).values;
         const g = got.dataSync();
         assert.equal(g.length, want.length, `case ${c}: size`);
         const k = sa[sa.length - 1];
