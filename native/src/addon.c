@@ -13,6 +13,7 @@
 #include <string.h>
 #include "gemm.h"
 #include "kernels.h"
+#include "kl.h"
 
 #define CHECK(call)                                                  \
   do {                                                               \
@@ -189,6 +190,42 @@ static napi_value Transpose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The double data and length of a Float64Array argument; 0 on a wrong type. */
+static int f64(napi_env env, napi_value v, double **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_float64_array) return 0;
+  *data = p;
+  return 1;
+}
+
+/*
+ * klGmmPass(muQ, sigma, eps, muP, logPi, ivar, logVar, dLogVar, pi, sumTerm, sumG, sumGe,
+ *           aMu, aNu, aW, n, S, K, perRow): kcdl_kl_gmm_pass (kl.h); muQ, eps, muP are
+ * Float32Arrays, the rest Float64Arrays.
+ */
+static napi_value KlGmmPass(napi_env env, napi_callback_info info) {
+  napi_value argv[19];
+  if (!get_args(env, info, 19, argv)) FAIL("kcdl_native.klGmmPass: 19 arguments expected");
+  float *mu_q, *eps, *mu_p;
+  double *d[12];
+  size_t len[15];
+  int n, S, K, per_row;
+  int ok = f32(env, argv[0], &mu_q, &len[0]) && f64(env, argv[1], &d[0], &len[1]) && f32(env, argv[2], &eps, &len[2]) && f32(env, argv[3], &mu_p, &len[3]);
+  for (int i = 0; ok && i < 11; i++) ok = f64(env, argv[4 + i], &d[1 + i], &len[4 + i]);
+  if (!ok || !i32(env, argv[15], &n) || !i32(env, argv[16], &S) || !i32(env, argv[17], &K) || !i32(env, argv[18], &per_row))
+    FAIL("kcdl_native.klGmmPass: bad arguments");
+  const size_t rows = per_row ? (size_t)n : 1;
+  ok = n >= 0 && S >= 1 && K >= 1 && K <= KCDL_KL_MAX_K && len[0] >= (size_t)n && len[1] >= (size_t)n && len[2] >= (size_t)S * n;
+  for (int i = 3; i <= 8; i++) ok = ok && len[i] >= rows * K;
+  for (int i = 9; i <= 11; i++) ok = ok && len[i] >= (size_t)n;
+  for (int i = 12; i <= 14; i++) ok = ok && len[i] >= (size_t)n * K;
+  if (!ok) FAIL("kcdl_native.klGmmPass: sizes do not match the operands");
+  const kcdl_gmm_rows g = {mu_p, d[1], d[2], d[3], d[4], d[5]};
+  if (kcdl_kl_gmm_pass((size_t)n, S, K, per_row, mu_q, d[0], eps, g, d[6], d[7], d[8], d[9], d[10], d[11]) != 0) FAIL("kcdl_native.klGmmPass: out of memory");
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS's thread count (process-wide) */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -219,6 +256,7 @@ NAPI_MODULE_INIT() {
       {"binary", NULL, Binary, NULL, NULL, NULL, napi_default, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
       {"transpose", NULL, Transpose, NULL, NULL, NULL, napi_default, NULL},
+      {"klGmmPass", NULL, KlGmmPass, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
   };

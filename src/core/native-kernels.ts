@@ -10,6 +10,9 @@
  *   split), broadcasting `Add`/`Sub`/`Multiply`/`RealDiv`, `Relu`, `Square`, `Step`:
  *   plain C loops, where wasm's versions are scalar, generic or run in JavaScript. The
  *   elementwise ones give the same IEEE results as wasm's (one operation per element).
+ * - The per-weight pass of the fused Monte-Carlo KL (`nativeKlGmmPass`, called by
+ *   src/codes/kl.ts): the variational step's largest cost once the products are fast.
+ *   `KCDL_NATIVE_KL=0` keeps the JavaScript pass (to compare).
  *
  * The addon gets Float32Array views over the heap made right before each call (a heap
  * growth replaces the buffer, so a view is never kept), and writes into the output
@@ -36,6 +39,7 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  klGmmPass(...args: (Float32Array | Float64Array | number)[]): void;
   setThreads(n: number): void;
   info(): string;
 }
@@ -96,6 +100,35 @@ export function nativeKernelsActive(): boolean {
 /** e.g. "openblas 0.3.21 (Zen), 1 thread" when the native kernels are active, else undefined. */
 export function nativeInfo(): string | undefined {
   return nativeKernelsActive() ? nativeAddon()?.info() : undefined;
+}
+
+/** The prior's per-component constants of the fused KL (gmmRows, src/codes/gmm.ts). */
+export interface GmmRowsLike {
+  logPi: Float64Array;
+  ivar: Float64Array;
+  logVar: Float64Array;
+  dLogVar: Float64Array;
+  pi: Float64Array;
+}
+
+/** The most prior components the native KL pass takes (KCDL_KL_MAX_K, native/src/kl.h). */
+const KL_MAX_K = 64;
+
+/**
+ * The per-weight pass of the fused Monte-Carlo KL (klGaussianMonteCarloFusedT,
+ * src/codes/kl.ts) in C, when the native kernels are active: the same double arithmetic
+ * (exp and log from the C library, so equal up to rounding). Fills `out` as the
+ * JavaScript pass does; false (nothing written) when it did not run.
+ */
+export function nativeKlGmmPass(
+  n: number, S: number, K: number, perRow: boolean,
+  muQ: Float32Array, sigma: Float64Array, eps: Float32Array, muP: Float32Array, G: GmmRowsLike,
+  out: { sumTerm: Float64Array; sumG: Float64Array; sumGe: Float64Array; aMu: Float64Array; aNu: Float64Array; aW: Float64Array },
+): boolean {
+  if (!nativeKernelsActive() || K > KL_MAX_K || process.env.KCDL_NATIVE_KL === "0") return false;
+  nativeAddon()!.klGmmPass(muQ, sigma, eps, muP, G.logPi, G.ivar, G.logVar, G.dLogVar, G.pi,
+    out.sumTerm, out.sumG, out.sumGe, out.aMu, out.aNu, out.aW, n, S, K, perRow ? 1 : 0);
+  return true;
 }
 
 const f32 = (x: Float32Array | Int32Array | Uint8Array) => x as Float32Array;

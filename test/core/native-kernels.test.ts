@@ -2,7 +2,7 @@
  * The native kernels under wasm (src/core/native-kernels.ts, native/): products in every
  * transpose case, batched and with a broadcast batch, leading-axis sums, tanh and slices
  * equal plain loops within float rounding, broadcasting elementwise operations and
- * transposes exactly; a few training steps of a bench-like model
+ * transposes exactly, the fused KL's native pass the JavaScript pass; a few training steps of a bench-like model
  * equal those on the wasm kernels alone, and repeat bit for bit with 1 and 2 OpenBLAS
  * threads. Skipped when the addon is not built, unless KCDL_REQUIRE_NATIVE=1 (CI), which
  * makes a missing addon a failure.
@@ -164,6 +164,39 @@ test("native broadcasting Add/Sub/Multiply/RealDiv, Relu, Square, Step and Trans
     tf.dispose(got);
   }
   tf.dispose([x, special]);
+});
+
+test("the native pass of the fused Monte-Carlo KL equals the JavaScript pass (value and gradients, priors [K] and [N, K])", { skip }, async () => {
+  await testBackend();
+  const { klGaussianMonteCarloFusedT } = await import("../../src/codes/kl");
+  const n = 300;
+  const K = 3;
+  const qMu = tf.variable(tf.mul(randn([n, 1], "kl-mu"), 0.5));
+  const qNu = tf.variable(tf.sub(tf.mul(randn([n, 1], "kl-nu"), 2), 6));
+  const q = { mu: qMu, nu: qNu, w: tf.zeros([n, 1]) };
+  for (const shape of [[K], [n, K]]) {
+    const p = { mu: tf.variable(randn(shape, "kl-pmu")), nu: tf.variable(tf.sub(randn(shape, "kl-pnu"), 3)), w: tf.variable(randn(shape, "kl-pw")) };
+    const vars = [qMu, qNu, p.mu, p.nu, p.w];
+    const run = (nativeKl: string) => {
+      process.env.KCDL_NATIVE_KL = nativeKl;
+      try {
+        const { value, grads } = tf.variableGrads(() => tf.sum(klGaussianMonteCarloFusedT(q, p, { samples: 40, seed: 3 })) as tf.Scalar, vars);
+        return [value, ...vars.map((v) => grads[v.name])];
+      } finally {
+        delete process.env.KCDL_NATIVE_KL;
+      }
+    };
+    const js = run("0");
+    const native = run("1");
+    js.forEach((t, j) => {
+      const a = native[j].dataSync();
+      const b = t.dataSync();
+      const scale = Math.max(1e-30, ...Array.from(b, Math.abs));
+      b.forEach((v, i) => closeTo(a[i], v, 1e-6 * scale, `prior [${shape}], ${j === 0 ? "value" : vars[j - 1].name}[${i}]`));
+    });
+    tf.dispose([...js, ...native, p.mu, p.nu, p.w]);
+  }
+  tf.dispose([qMu, qNu, q.w]);
 });
 
 test("the addon rejects sizes that do not fit its operands", { skip }, () => {
