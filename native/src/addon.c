@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "kl.h"
+#include "rng.h"
 
 #define CHECK(call)                                                  \
   do {                                                               \
@@ -226,6 +227,21 @@ static napi_value KlGmmPass(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* normalAlea(out, s0, s1, s2, c, mean, std): kcdl_normal_alea (rng.h) over out's length */
+static napi_value NormalAlea(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) FAIL("kcdl_native.normalAlea: 7 arguments expected");
+  float *out;
+  size_t n;
+  double v[6];
+  int ok = f32(env, argv[0], &out, &n);
+  for (int i = 0; ok && i < 6; i++) ok = napi_get_value_double(env, argv[1 + i], &v[i]) == napi_ok;
+  if (!ok) FAIL("kcdl_native.normalAlea: bad arguments");
+  const kcdl_alea st = {v[0], v[1], v[2], v[3]};
+  kcdl_normal_alea(out, n, st, v[4], v[5]);
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS's thread count (process-wide) */
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -257,6 +273,7 @@ NAPI_MODULE_INIT() {
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
       {"transpose", NULL, Transpose, NULL, NULL, NULL, napi_default, NULL},
       {"klGmmPass", NULL, KlGmmPass, NULL, NULL, NULL, napi_default, NULL},
+      {"normalAlea", NULL, NormalAlea, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"info", NULL, Info, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -7,7 +7,7 @@
  * - exact 1-D numerical integration lives in `quadrature.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeKlGmmPass } from "../core/native-kernels";
+import { nativeKlGmmPass, nativeRandomNormalT } from "../core/native-kernels";
 import { LN2, LOG_2PI } from "./normal";
 import {
   GmmTensors,
@@ -65,7 +65,7 @@ export interface KlMonteCarloOptions {
 
 /** The standard-normal draws ε [S, N, K] behind `samplePosteriorT` (and the fused Gaussian KL, which must see the same ones). */
 function posteriorEpsT(samples: number, n: number, k: number, seed: number): tf.Tensor {
-  return tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
+  return nativeRandomNormalT([samples, n, k], seed) ?? tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
 }
 
 /**

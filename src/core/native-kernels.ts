@@ -13,6 +13,8 @@
  * - The per-weight pass of the fused Monte-Carlo KL (`nativeKlGmmPass`, called by
  *   src/codes/kl.ts): the variational step's largest cost once the products are fast.
  *   `KCDL_NATIVE_KL=0` keeps the JavaScript pass (to compare).
+ * - The KL's and the posterior samples' seeded normal draws (`nativeRandomNormalT`, tfjs's
+ *   generator in C; `KCDL_NATIVE_RNG=0` keeps tfjs's).
  *
  * The addon gets Float32Array views over the heap made right before each call (a heap
  * growth replaces the buffer, so a view is never kept), and writes into the output
@@ -27,6 +29,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import seedrandom from "seedrandom";
 import { packageRoot } from "./io";
 import { type KernelFn, kernelFn, replaceKernel, size } from "./wasm-registry";
 
@@ -40,6 +43,7 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
   klGmmPass(...args: (Float32Array | Float64Array | number)[]): void;
+  normalAlea(out: Float32Array, s0: number, s1: number, s2: number, c: number, mean: number, std: number): void;
   setThreads(n: number): void;
   info(): string;
 }
@@ -129,6 +133,21 @@ export function nativeKlGmmPass(
   nativeAddon()!.klGmmPass(muQ, sigma, eps, muP, G.logPi, G.ivar, G.logVar, G.dLogVar, G.pi,
     out.sumTerm, out.sumG, out.sumGe, out.aMu, out.aNu, out.aW, n, S, K, perRow ? 1 : 0);
   return true;
+}
+
+/**
+ * `tf.randomNormal(shape, 0, 1, "float32", seed)` drawn in C when the native kernels are
+ * active: the same generator (seedrandom's alea, seeded here in JavaScript exactly as
+ * tfjs seeds it, then Marsaglia's polar method), so the same numbers up to the C library's
+ * log against Math.log (test/core/native-kernels.test.ts counts them). Undefined where it
+ * does not apply (seed 0 means "unseeded" to tfjs) or `KCDL_NATIVE_RNG=0`.
+ */
+export function nativeRandomNormalT(shape: number[], seed: number): tf.Tensor | undefined {
+  if (!nativeKernelsActive() || !seed || process.env.KCDL_NATIVE_RNG === "0") return undefined;
+  const st = (seedrandom.alea(seed.toString(), { state: true }) as unknown as { state(): { s0: number; s1: number; s2: number; c: number } }).state();
+  const out = new Float32Array(size(shape));
+  nativeAddon()!.normalAlea(out, st.s0, st.s1, st.s2, st.c, 0, 1);
+  return tf.tensor(out, shape, "float32");
 }
 
 const f32 = (x: Float32Array | Int32Array | Uint8Array) => x as Float32Array;

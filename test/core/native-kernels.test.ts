@@ -2,7 +2,8 @@
  * The native kernels under wasm (src/core/native-kernels.ts, native/): products in every
  * transpose case, batched and with a broadcast batch, leading-axis sums, tanh and slices
  * equal plain loops within float rounding, broadcasting elementwise operations and
- * transposes exactly, the fused KL's native pass the JavaScript pass; a few training steps of a bench-like model
+ * transposes exactly, the fused KL's native pass the JavaScript pass, seeded normal draws
+ * tfjs's; a few training steps of a bench-like model
  * equal those on the wasm kernels alone, and repeat bit for bit with 1 and 2 OpenBLAS
  * threads. Skipped when the addon is not built, unless KCDL_REQUIRE_NATIVE=1 (CI), which
  * makes a missing addon a failure.
@@ -14,7 +15,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { closeTo, testBackend } from "../support/helpers";
 import { activeBackend } from "../../src/core/backend";
-import { nativeAddon, nativeKernelsActive, nativeUnavailableReason } from "../../src/core/native-kernels";
+import { nativeAddon, nativeKernelsActive, nativeRandomNormalT, nativeUnavailableReason } from "../../src/core/native-kernels";
 import { rngStream, normal } from "../../src/core/rng";
 import { loopMatMul } from "../support/matmul-reference";
 
@@ -197,6 +198,26 @@ test("the native pass of the fused Monte-Carlo KL equals the JavaScript pass (va
     tf.dispose([...js, ...native, p.mu, p.nu, p.w]);
   }
   tf.dispose([qMu, qNu, q.w]);
+});
+
+test("native seeded normal draws are tfjs's (tf.randomNormal with the same seed)", { skip }, async () => {
+  await testBackend();
+  for (const [shape, seed] of [[[3, 1001, 1], 1], [[2, 50, 3], 987654]] as const) {
+    const native = nativeRandomNormalT([...shape], seed)!;
+    const ref = tf.randomNormal([...shape], 0, 1, "float32", seed);
+    assert.deepEqual(native.shape, ref.shape);
+    const a = native.dataSync();
+    const b = ref.dataSync();
+    // the C library's log may differ from Math.log in the last bit, rarely: allow a few such draws
+    let differ = 0;
+    b.forEach((v, i) => {
+      if (a[i] !== v) differ++;
+      closeTo(a[i], v, 1e-6 * Math.max(1, Math.abs(v)), `seed ${seed} [${i}]`);
+    });
+    assert.ok(differ <= b.length * 1e-3, `${differ} of ${b.length} draws differ`);
+    tf.dispose([native, ref]);
+  }
+  assert.equal(nativeRandomNormalT([4], 0), undefined, "seed 0 is tfjs's unseeded generator: not replaced");
 });
 
 test("the addon rejects sizes that do not fit its operands", { skip }, () => {
