@@ -23,8 +23,8 @@
  *
  * Not loading is never an error: without the built addon, or with `KCDL_NATIVE=0`,
  * the wasm kernels stay as they are. OpenBLAS runs `KCDL_NATIVE_THREADS` threads
- * (default 1: the trainer's parallelism is its worker threads; a fixed count also
- * keeps the products' summation order, so results, fixed).
+ * (default 1: the trainer's parallelism is its worker threads). For a fixed count
+ * OpenBLAS splits each product the same way every time, so a step repeats bit for bit.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
