@@ -7,6 +7,7 @@
  * - exact 1-D numerical integration lives in `quadrature.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeKlGmmPass, nativeRandomNormalT } from "../core/native-kernels";
 import { LN2, LOG_2PI } from "./normal";
 import {
   GmmTensors,
@@ -64,7 +65,7 @@ export interface KlMonteCarloOptions {
 
 /** The standard-normal draws ε [S, N, K] behind `samplePosteriorT` (and the fused Gaussian KL, which must see the same ones). */
 function posteriorEpsT(samples: number, n: number, k: number, seed: number): tf.Tensor {
-  return tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
+  return nativeRandomNormalT([samples, n, k], seed) ?? tf.randomNormal([samples, n, k], 0, 1, "float32", seed);
 }
 
 /**
@@ -181,65 +182,68 @@ export function klGaussianMonteCarloFusedT(q: GmmTensors, p: GmmTensors, opts: K
       sumTerm[i] = -0.5 * (lv + LOG_2PI + 1) * S; // S × the negative entropy
     }
     const { logPi, ivar, logVar, dLogVar, pi } = G;
-    // ε transposed to [N, S], so that each weight's samples are contiguous
-    const epsT = new Float32Array(S * n);
-    for (let s = 0; s < S; s++) for (let i = 0; i < n; i++) epsT[i * S + s] = eps[s * n + i];
-    const accMu = new Float64Array(K);
-    const accNu = new Float64Array(K);
-    const accW = new Float64Array(K);
-    for (let i = 0; i < n; i++) {
-      const c = muQ[i];
-      const sg = sigma[i];
-      const base = perRow ? i * K : 0;
-      accMu.fill(0);
-      accNu.fill(0);
-      accW.fill(0);
-      let term = sumTerm[i];
-      let sg1 = 0;
-      let sge = 0;
-      for (let s = 0; s < S; s++) {
-        const e = epsT[i * S + s];
-        const off = sg * e;
-        let m = -Infinity;
-        let km = 0;
-        for (let k = 0; k < K; k++) {
-          const jj = base + k;
-          const d = c - muP[jj] + off;
-          dk[k] = d;
-          const tk = logPi[jj] - 0.5 * (d * d * ivar[jj] + logVar[jj] + LOG_2PI);
-          t[k] = tk;
-          if (tk > m) {
-            m = tk;
-            km = k;
+    // the per-weight pass: in C where the native kernels are active, else here
+    if (!nativeKlGmmPass(n, S, K, perRow, muQ, sigma, eps, muP, G, { sumTerm, sumG, sumGe, aMu, aNu, aW })) {
+      // ε transposed to [N, S], so that each weight's samples are contiguous
+      const epsT = new Float32Array(S * n);
+      for (let s = 0; s < S; s++) for (let i = 0; i < n; i++) epsT[i * S + s] = eps[s * n + i];
+      const accMu = new Float64Array(K);
+      const accNu = new Float64Array(K);
+      const accW = new Float64Array(K);
+      for (let i = 0; i < n; i++) {
+        const c = muQ[i];
+        const sg = sigma[i];
+        const base = perRow ? i * K : 0;
+        accMu.fill(0);
+        accNu.fill(0);
+        accW.fill(0);
+        let term = sumTerm[i];
+        let sg1 = 0;
+        let sge = 0;
+        for (let s = 0; s < S; s++) {
+          const e = epsT[i * S + s];
+          const off = sg * e;
+          let m = -Infinity;
+          let km = 0;
+          for (let k = 0; k < K; k++) {
+            const jj = base + k;
+            const d = c - muP[jj] + off;
+            dk[k] = d;
+            const tk = logPi[jj] - 0.5 * (d * d * ivar[jj] + logVar[jj] + LOG_2PI);
+            t[k] = tk;
+            if (tk > m) {
+              m = tk;
+              km = k;
+            }
           }
+          if (m === -Infinity) {
+            term = Infinity;
+            continue;
+          }
+          let z = 0;
+          for (let k = 0; k < K; k++) z += ex[k] = k === km ? 1 : Math.exp(t[k] - m);
+          term -= m + Math.log(z);
+          let g = 0;
+          for (let k = 0; k < K; k++) {
+            const jj = base + k;
+            const r = ex[k] / z;
+            const qd = dk[k] * ivar[jj];
+            g -= r * qd;
+            accMu[k] -= r * qd;
+            accNu[k] -= r * 0.5 * (dk[k] * qd - 1) * dLogVar[jj];
+            accW[k] -= r - pi[jj];
+          }
+          sg1 += g;
+          sge += g * e;
         }
-        if (m === -Infinity) {
-          term = Infinity;
-          continue;
-        }
-        let z = 0;
-        for (let k = 0; k < K; k++) z += ex[k] = k === km ? 1 : Math.exp(t[k] - m);
-        term -= m + Math.log(z);
-        let g = 0;
+        sumTerm[i] = term;
+        sumG[i] = sg1;
+        sumGe[i] = sge;
         for (let k = 0; k < K; k++) {
-          const jj = base + k;
-          const r = ex[k] / z;
-          const qd = dk[k] * ivar[jj];
-          g -= r * qd;
-          accMu[k] -= r * qd;
-          accNu[k] -= r * 0.5 * (dk[k] * qd - 1) * dLogVar[jj];
-          accW[k] -= r - pi[jj];
+          aMu[i * K + k] = accMu[k];
+          aNu[i * K + k] = accNu[k];
+          aW[i * K + k] = accW[k];
         }
-        sg1 += g;
-        sge += g * e;
-      }
-      sumTerm[i] = term;
-      sumG[i] = sg1;
-      sumGe[i] = sge;
-      for (let k = 0; k < K; k++) {
-        aMu[i * K + k] = accMu[k];
-        aNu[i * K + k] = accNu[k];
-        aW[i * K + k] = accW[k];
       }
     }
     for (let i = 0; i < n; i++) {

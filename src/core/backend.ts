@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { UsageError, KcdlError, assertChoice } from "./errors";
 import { patchWasmKernels } from "./wasm-kernels";
+import { nativeInfo } from "./native-kernels";
 import { WebgpuAdapter, activateWebgpu, adapterLabel, probeWebgpu } from "./webgpu";
 
 export const BACKENDS = ["auto", "webgpu", "tensorflow", "wasm", "cpu"] as const;
@@ -27,6 +28,8 @@ export interface BackendInfo {
   adapter?: WebgpuAdapter;
   /** Backends tried before it, with the reason each was skipped. */
   skipped: string[];
+  /** The native kernels under wasm, when active (native-kernels.ts), e.g. "openblas 0.3.21 (Zen), 1 thread". */
+  native?: string;
 }
 
 let active: BackendInfo | undefined;
@@ -112,7 +115,7 @@ export async function initBackend(requested: string = "auto"): Promise<BackendIn
     require("@tensorflow/tfjs-backend-wasm");
     if (await activate("wasm")) {
       patchWasmKernels();
-      return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped });
+      return (active = { name: "wasm", provider: "@tensorflow/tfjs-backend-wasm", skipped, ...(nativeInfo() ? { native: nativeInfo() } : {}) });
     }
     skipped.push("@tensorflow/tfjs-backend-wasm: failed to initialise");
     if (want === "wasm") throw new KcdlError("the wasm backend failed to initialise; use --backend cpu", 1);

@@ -11,4 +11,5 @@ export { KcdlError, UsageError, assertChoice } from "./errors";
 export { silentProgress, terminalProgress } from "./progress";
 export type { Progress } from "./progress";
 export { writeFileAtomic, writeJsonAtomic, packageRoot, kcdlVersion } from "./io";
+export { setNativeThreads, nativeInfo, nativeUnavailableReason } from "./native-kernels";
 export { InterruptedError, interruptScope, yieldToEventLoop } from "./interrupt";

@@ -26,37 +26,18 @@
  * Results are numerically the same products (summation order inside a dot product
  * may differ, so equal up to float rounding). `KCDL_WASM_FIXES=0` in the environment
  * leaves the stock kernels in place (to measure the difference, `npm run bench`).
+ *
+ * Where the optional native addon is built (native/, OpenBLAS), `patchNativeKernels`
+ * then runs the heaviest of these kernels natively on the same heap (native-kernels.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-
-/** The wasm backend's internals used here (it exposes no public types for them). */
-interface WasmBackendLike {
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackendLike; attrs: Record<string, unknown> };
-type KernelFn = (args: KernelArgs) => tf.TensorInfo;
+import { type KernelFn, type WasmBackendLike, kernelFn, replaceKernel, size } from "./wasm-registry";
+import { patchNativeKernels } from "./native-kernels";
 
 /** Batched products with at least this many multiply-adds per 2-D product are cut into 2-D products. */
 export const SPLIT_BATCH_MIN_MACS = 1 << 15;
 
 const PATCHED = Symbol.for("kcdl.wasmKernelsPatched");
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function kernelFn(name: string): { fn: KernelFn; setupFunc?: tf.KernelConfig["setupFunc"] } {
-  const k = tf.getKernel(name, "wasm");
-  if (!k) throw new Error(`wasm kernel '${name}' is not registered`);
-  return { fn: k.kernelFunc as unknown as KernelFn, setupFunc: k.setupFunc };
-}
-
-function replaceKernel(name: string, kernelFunc: KernelFn, setupFunc?: tf.KernelConfig["setupFunc"]): void {
-  if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
-  tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc });
-}
 
 /** Copies `src`'s data into a new wasm tensor of `shape` (a reshape the caller disposes). */
 function view(backend: WasmBackendLike, src: tf.TensorInfo, shape: number[], from = 0): tf.TensorInfo {
@@ -255,4 +236,6 @@ export function patchWasmKernels(): void {
       return out;
     });
   }
+
+  patchNativeKernels();
 }
