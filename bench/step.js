@@ -44,7 +44,7 @@ const opts = new Command("step")
     ...(micro > 0 ? { microBatchSize: micro } : {}), ...(workers ? { workers } : {}),
   });
   const info = {
-    impl: "kcdl", kcdl: require("../package.json").version, backend: backend.name, provider: backend.provider, adapter: backend.adapter ?? null,
+    impl: "kcdl", kcdl: require("../package.json").version, backend: backend.name, provider: backend.provider, native: backend.native ?? null, adapter: backend.adapter ?? null,
     threads: workers || 1, size: opts.size, objective: opts.objective, model: describe(model), microBatch: micro || model.batchSize,
     ...r, loadAverage: [loadBefore, os.loadavg()],
   };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the optional native kernels (native/, an N-API addon over OpenBLAS) with
- * node-gyp, as part of `npm ci` / `npm install` ("prepare"). Never fails the install:
+ * node-gyp, as part of `npm ci` / `npm install` (the package's "install" script). Never fails the install:
  * without a C compiler, Node's headers or OpenBLAS (Debian: libopenblas-dev) it prints
  * one line and exits 0, and kcdl runs on the wasm kernels alone (src/core/native-kernels.ts).
  *

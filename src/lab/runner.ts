@@ -170,7 +170,7 @@ export async function runExperiments(names: readonly (string | AnyExperiment)[],
 
 async function runPlanned({ experiment: exp, config, overrides, dir }: PlannedRun, preset: Preset, seed: number, backend: BackendInfo, opts: RunOptions): Promise<RunOutput> {
   const progress = opts.progress ?? silentProgress;
-  progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider})${dir ? `, writing to ${dir}` : ""}`);
+  progress.log(`kcdl ${exp.name}: preset ${preset}, seed ${seed}, backend ${backend.name} (${backend.provider}${backend.native ? `; native kernels: ${backend.native}` : ""})${dir ? `, writing to ${dir}` : ""}`);
   const startedAt = new Date();
   const checkpointDir = dir === null ? undefined : path.join(dir, "checkpoints");
   const workDir = dir === null ? undefined : path.join(dir, "work");
