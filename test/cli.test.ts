@@ -18,7 +18,7 @@ test("bad input: one line naming the valid choices, exit status 2", () => {
   const cases: [string[], RegExp][] = [
     [["run", "nope"], /unknown experiment 'nope'; valid choices: (.*, )?bit-encoding/],
     [["run", "bit-encoding", "--preset", "huge"], /Allowed choices are smoke, cpu, paper/],
-    [["run", "bit-encoding", "--backend", "tpu"], /Allowed choices are auto, tensorflow, wasm, cpu/],
+    [["run", "bit-encoding", "--backend", "tpu"], /Allowed choices are auto, webgpu, tensorflow, wasm, cpu/],
     [["run", "bit-encoding", "--preset", "smoke", "--set", "optimize.stepz=3"], /unknown config key 'optimize.stepz'/],
     [["run", "bit-encoding", "--seed", "1.5"], /--seed expects a decimal integer from 0 to \d+, got '1.5'/],
     [["run", "bit-encoding", "--seed", ""], /--seed expects a decimal integer .* got ''/],
