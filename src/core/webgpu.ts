@@ -16,6 +16,8 @@
  * sum of more tensors than the device's `maxStorageBuffersPerShaderStage` − 1 (8 − 1 on
  * SwiftShader and in WebGPU's default limits) fails validation and yields garbage; the
  * KL of a parameter tree sums one term per tensor. The patched kernel sums in chunks.
+ * `Sum` over a short last axis (`patchShortSum`) and logsumexp over a mixture's
+ * components (`logSumExpSmallT`, codes/gmm.ts) avoid tfjs's one-workgroup-per-row reductions.
  */
 import * as tf from "@tensorflow/tfjs";
 import { KcdlError } from "./errors";
@@ -161,8 +163,49 @@ const PATCHED = Symbol.for("kcdl.webgpuKernelsPatched");
 
 type AddNArgs = { inputs: tf.TensorInfo[]; backend: { device: { limits: { maxStorageBuffersPerShaderStage: number } }; disposeData(id: object): boolean }; attrs: object };
 
-/** `AddN` in chunks that fit the device's storage-buffer limit (module comment). */
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: { disposeData(id: object): boolean }; attrs: Record<string, unknown> };
+type KernelFn = (args: KernelArgs) => tf.TensorInfo;
+
+/** Longest last axis that `Sum` reduces as slices and one `AddN`. */
+const SHORT_AXIS = 8;
+
+/**
+ * `Sum` over a short last axis (≤ 8: a mixture's K components) as K slices added
+ * elementwise. tfjs's webgpu reduction gives every output row its own workgroup, so the
+ * backward pass of the Monte-Carlo KL (broadcast gradients summed over K = 3 of
+ * [samples, weights, K]) took seconds per thousand weights on SwiftShader; the slices
+ * and the sum are one elementwise pass each. Other reductions keep tfjs's kernel.
+ */
+function patchShortSum(): void {
+  const k = tf.getKernel("Sum", "webgpu");
+  if (!k || (k as unknown as Record<symbol, boolean>)[PATCHED]) return;
+  const original = k.kernelFunc as unknown as KernelFn;
+  const run = (name: string, args: KernelArgs) => (tf.getKernel(name, "webgpu")!.kernelFunc as unknown as KernelFn)(args);
+  const sum: KernelFn = (args) => {
+    const x = args.inputs.x;
+    const rank = x.shape.length;
+    const raw = args.attrs.axis as number | number[];
+    const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a));
+    const n = x.shape[rank - 1];
+    if (x.dtype !== "float32" || rank < 2 || axes.length !== 1 || axes[0] !== rank - 1 || n > SHORT_AXIS || n < 2) return original(args);
+    const size = [...x.shape.slice(0, -1), 1];
+    const parts = Array.from({ length: n }, (_, j) => run("Slice", { ...args, inputs: { x }, attrs: { begin: [...x.shape.slice(0, -1).map(() => 0), j], size } }));
+    const total = run("AddN", { ...args, inputs: parts as unknown as Record<string, tf.TensorInfo>, attrs: {} });
+    for (const t of parts) args.backend.disposeData(t.dataId);
+    if (args.attrs.keepDims) return total;
+    const out = run("Reshape", { ...args, inputs: { x: total }, attrs: { shape: x.shape.slice(0, -1) } });
+    args.backend.disposeData(total.dataId);
+    return out;
+  };
+  tf.unregisterKernel("Sum", "webgpu");
+  const config = { ...k, kernelFunc: sum as unknown as tf.KernelFunc };
+  (config as unknown as Record<symbol, boolean>)[PATCHED] = true;
+  tf.registerKernel(config);
+}
+
+/** `AddN` in chunks that fit the device's storage-buffer limit, and `Sum` over a short last axis (module comment). */
 function patchWebgpuKernels(): void {
+  patchShortSum();
   const k = tf.getKernel("AddN", "webgpu");
   if (!k || (k as unknown as Record<symbol, boolean>)[PATCHED]) return;
   const original = k.kernelFunc as unknown as (args: AddNArgs) => tf.TensorInfo;

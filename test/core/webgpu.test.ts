@@ -202,3 +202,31 @@ test("webgpu: the parity experiment (smoke preset) gives wasm's results: trainin
   const caught = numericDiffs(b.results, shifted, 1e-3, skip);
   assert.ok(caught.some((d) => d.startsWith("/rows")) && caught.some((d) => d.startsWith("/trained")), `a 1 % change is detected (${caught.length} numbers)`);
 });
+
+test("webgpu: Sum over a short last axis (sliced) and logsumexp over K unrolled equal wasm's; other reductions and AddN of many terms too", async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const { logSumExpSmallT } = await import("../../src/codes/gmm");
+  const values = Array.from({ length: 4 * 5 * 3 }, (_, i) => Math.sin(i * 1.7) * 3);
+  const compute = (backend: "wasm" | "webgpu") =>
+    on(backend, async () => {
+      const x = tf.tensor3d(values, [4, 5, 3]);
+      const outs = [
+        tf.sum(x, -1),
+        tf.sum(x, 2, true),
+        tf.sum(x, 1),
+        tf.sum(x),
+        backend === "webgpu" ? logSumExpSmallT(x) : tf.logSumExp(x, -1),
+        tf.tidy(() => tf.addN(Array.from({ length: 23 }, (_, i) => tf.mul(x, i + 1)))),
+      ];
+      const r = [];
+      for (const o of outs) r.push({ shape: o.shape, v: Array.from(await o.data()) });
+      tf.dispose([x, ...outs]);
+      return r;
+    });
+  const a = await compute("wasm");
+  const b = await compute("webgpu");
+  a.forEach((p, i) => {
+    assert.deepEqual(b[i].shape, p.shape, `output ${i}: shape`);
+    assert.ok(relErr(b[i].v, p.v) < 3e-5, `output ${i}: differs by ${relErr(b[i].v, p.v)}`);
+  });
+});
