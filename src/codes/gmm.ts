@@ -342,27 +342,7 @@ export function gmmLogPdfOpsT(g: GmmTensors, x: SplitSample): tf.Tensor {
     const d = tf.add(tf.sub(tf.expandDims(x.center, -1), g.mu), tf.expandDims(x.offset, -1)); // [..., K]
     const quad = tf.mul(tf.square(d), tf.exp(tf.neg(logVar)));
     const terms = tf.sub(tf.logSoftmax(g.w), tf.mul(0.5, tf.add(tf.add(quad, logVar), LOG_2PI)));
-    const k = terms.shape[terms.shape.length - 1];
-    return tf.getBackend() === "webgpu" && k <= SMALL_K ? logSumExpSmallT(terms) : tf.logSumExp(terms, -1);
-  });
-}
-
-/** Mixtures with at most this many components take `logSumExpSmallT` on webgpu. */
-const SMALL_K = 8;
-
-/**
- * logsumexp over a short last axis (K ≤ 8) as K elementwise terms: m = max_k t_k, then
- * m + log Σ_k exp(t_k − m). The same value as `tf.logSumExp`; on webgpu, tfjs reduces
- * every row of [samples, weights, K] in its own workgroup, so the Monte-Carlo KL's
- * reductions over K = 3 took seconds per thousand weights on SwiftShader; elementwise
- * kernels over [samples, weights] are one pass each.
- */
-export function logSumExpSmallT(terms: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const parts = tf.unstack(terms, terms.shape.length - 1);
-    const m = parts.slice(1).reduce((a, b) => tf.maximum(a, b), parts[0]);
-    const sum = tf.addN(parts.map((t) => tf.exp(tf.sub(t, m))));
-    return tf.add(m, tf.log(sum));
+    return tf.logSumExp(terms, -1);
   });
 }
 

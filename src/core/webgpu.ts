@@ -16,8 +16,10 @@
  * sum of more tensors than the device's `maxStorageBuffersPerShaderStage` − 1 (8 − 1 on
  * SwiftShader and in WebGPU's default limits) fails validation and yields garbage; the
  * KL of a parameter tree sums one term per tensor. The patched kernel sums in chunks.
- * `Sum` over a short last axis (`patchShortSum`) and logsumexp over a mixture's
- * components (`logSumExpSmallT`, codes/gmm.ts) avoid tfjs's one-workgroup-per-row reductions.
+ * `Sum` and `Max` over a short last axis (≤ 8) run as slices combined elementwise: tfjs's
+ * webgpu reductions give every output row its own workgroup, so the Monte-Carlo KL's
+ * logsumexp over a mixture's K = 3 components of [samples, weights, K] (and its
+ * gradient's sums) took seconds per thousand weights on SwiftShader.
  */
 import * as tf from "@tensorflow/tfjs";
 import { KcdlError } from "./errors";
@@ -161,77 +163,88 @@ function guardSyncReads(): void {
 
 const PATCHED = Symbol.for("kcdl.webgpuKernelsPatched");
 
-type AddNArgs = { inputs: tf.TensorInfo[]; backend: { device: { limits: { maxStorageBuffersPerShaderStage: number } }; disposeData(id: object): boolean }; attrs: object };
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: { disposeData(id: object): boolean }; attrs: Record<string, unknown> };
+type KernelArgs = {
+  inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[];
+  backend: { device: { limits: { maxStorageBuffersPerShaderStage: number } }; disposeData(id: object): boolean };
+  attrs: Record<string, unknown>;
+};
 type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
-/** Longest last axis that `Sum` reduces as slices and one `AddN`. */
-const SHORT_AXIS = 8;
-
-/**
- * `Sum` over a short last axis (≤ 8: a mixture's K components) as K slices added
- * elementwise. tfjs's webgpu reduction gives every output row its own workgroup, so the
- * backward pass of the Monte-Carlo KL (broadcast gradients summed over K = 3 of
- * [samples, weights, K]) took seconds per thousand weights on SwiftShader; the slices
- * and the sum are one elementwise pass each. Other reductions keep tfjs's kernel.
- */
-function patchShortSum(): void {
-  const k = tf.getKernel("Sum", "webgpu");
+/** Replaces the webgpu kernel `name` by `make(original)`, once. */
+function replaceWebgpuKernel(name: string, make: (original: KernelFn) => KernelFn): void {
+  const k = tf.getKernel(name, "webgpu");
   if (!k || (k as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const original = k.kernelFunc as unknown as KernelFn;
-  const run = (name: string, args: KernelArgs) => (tf.getKernel(name, "webgpu")!.kernelFunc as unknown as KernelFn)(args);
-  const sum: KernelFn = (args) => {
-    const x = args.inputs.x;
-    const rank = x.shape.length;
-    const raw = args.attrs.axis as number | number[];
-    const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a));
-    const n = x.shape[rank - 1];
-    if (x.dtype !== "float32" || rank < 2 || axes.length !== 1 || axes[0] !== rank - 1 || n > SHORT_AXIS || n < 2) return original(args);
-    const size = [...x.shape.slice(0, -1), 1];
-    const parts = Array.from({ length: n }, (_, j) => run("Slice", { ...args, inputs: { x }, attrs: { begin: [...x.shape.slice(0, -1).map(() => 0), j], size } }));
-    const total = run("AddN", { ...args, inputs: parts as unknown as Record<string, tf.TensorInfo>, attrs: {} });
-    for (const t of parts) args.backend.disposeData(t.dataId);
-    if (args.attrs.keepDims) return total;
-    const out = run("Reshape", { ...args, inputs: { x: total }, attrs: { shape: x.shape.slice(0, -1) } });
-    args.backend.disposeData(total.dataId);
-    return out;
-  };
-  tf.unregisterKernel("Sum", "webgpu");
-  const config = { ...k, kernelFunc: sum as unknown as tf.KernelFunc };
+  tf.unregisterKernel(name, "webgpu");
+  const config = { ...k, kernelFunc: make(k.kernelFunc as unknown as KernelFn) as unknown as tf.KernelFunc };
   (config as unknown as Record<symbol, boolean>)[PATCHED] = true;
   tf.registerKernel(config);
 }
 
-/** `AddN` in chunks that fit the device's storage-buffer limit, and `Sum` over a short last axis (module comment). */
-function patchWebgpuKernels(): void {
-  patchShortSum();
-  const k = tf.getKernel("AddN", "webgpu");
-  if (!k || (k as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const original = k.kernelFunc as unknown as (args: AddNArgs) => tf.TensorInfo;
-  const addN = (args: AddNArgs): tf.TensorInfo => {
-    const max = Math.max(2, args.backend.device.limits.maxStorageBuffersPerShaderStage - 1);
-    let terms = args.inputs;
-    const made: tf.TensorInfo[] = [];
-    while (terms.length > max) {
-      const next: tf.TensorInfo[] = [];
-      for (let i = 0; i < terms.length; i += max) {
-        const chunk = terms.slice(i, i + max);
-        if (chunk.length === 1) next.push(chunk[0]);
-        else {
-          const sum = original({ ...args, inputs: chunk });
-          made.push(sum);
-          next.push(sum);
-        }
+const run = (name: string, args: KernelArgs) => (tf.getKernel(name, "webgpu")!.kernelFunc as unknown as KernelFn)(args);
+
+/** `AddN` of any number of terms: sums of at most `maxStorageBuffersPerShaderStage` − 1 at a time. */
+const chunkedAddN = (original: KernelFn): KernelFn => (args) => {
+  const max = Math.max(2, args.backend.device.limits.maxStorageBuffersPerShaderStage - 1);
+  let terms = args.inputs as tf.TensorInfo[];
+  const made: tf.TensorInfo[] = [];
+  while (terms.length > max) {
+    const next: tf.TensorInfo[] = [];
+    for (let i = 0; i < terms.length; i += max) {
+      const chunk = terms.slice(i, i + max);
+      if (chunk.length === 1) next.push(chunk[0]);
+      else {
+        const sum = original({ ...args, inputs: chunk });
+        made.push(sum);
+        next.push(sum);
       }
-      terms = next;
     }
-    const out = original({ ...args, inputs: terms });
-    for (const t of made) args.backend.disposeData(t.dataId);
-    return out;
-  };
-  tf.unregisterKernel("AddN", "webgpu");
-  const config = { ...k, kernelFunc: addN as unknown as tf.KernelFunc };
-  (config as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.registerKernel(config);
+    terms = next;
+  }
+  const out = original({ ...args, inputs: terms });
+  for (const t of made) args.backend.disposeData(t.dataId);
+  return out;
+};
+
+/** Longest last axis reduced as slices combined elementwise. */
+const SHORT_AXIS = 8;
+
+/**
+ * A reduction (`Sum`, `Max`) over a short last axis (≤ 8: a mixture's K components) as
+ * its K slices combined elementwise by `combine`; any other reduction keeps tfjs's kernel.
+ */
+const shortLastAxis = (combine: (parts: tf.TensorInfo[], args: KernelArgs) => tf.TensorInfo) => (original: KernelFn): KernelFn => (args) => {
+  const x = (args.inputs as Record<string, tf.TensorInfo>).x;
+  const rank = x.shape.length;
+  // Sum's attribute is `axis`, Max's `reductionIndices`
+  const raw = (args.attrs.axis ?? args.attrs.reductionIndices) as number | number[];
+  const axes = (Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a));
+  const n = x.shape[rank - 1];
+  if (x.dtype !== "float32" || rank < 2 || axes.length !== 1 || axes[0] !== rank - 1 || n > SHORT_AXIS || n < 2) return original(args);
+  const size = [...x.shape.slice(0, -1), 1];
+  const begin = (j: number) => [...x.shape.slice(0, -1).map(() => 0), j];
+  const parts = Array.from({ length: n }, (_, j) => run("Slice", { ...args, inputs: { x }, attrs: { begin: begin(j), size } }));
+  const total = combine(parts, args);
+  for (const t of parts) args.backend.disposeData(t.dataId);
+  if (args.attrs.keepDims) return total;
+  const out = run("Reshape", { ...args, inputs: { x: total }, attrs: { shape: x.shape.slice(0, -1) } });
+  args.backend.disposeData(total.dataId);
+  return out;
+};
+
+/** max of the parts, pairwise with `Maximum` (intermediates freed). */
+function maximumOf(parts: tf.TensorInfo[], args: KernelArgs): tf.TensorInfo {
+  let m = parts[0];
+  for (const p of parts.slice(1)) {
+    const next = run("Maximum", { ...args, inputs: { a: m, b: p }, attrs: {} });
+    if (m !== parts[0]) args.backend.disposeData(m.dataId);
+    m = next;
+  }
+  return m;
+}
+
+/** The kernel fixes of the module comment. */
+function patchWebgpuKernels(): void {
+  replaceWebgpuKernel("AddN", chunkedAddN);
+  replaceWebgpuKernel("Sum", shortLastAxis((parts, args) => run("AddN", { ...args, inputs: parts, attrs: {} })));
+  replaceWebgpuKernel("Max", shortLastAxis(maximumOf));
 }

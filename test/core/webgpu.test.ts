@@ -203,9 +203,8 @@ test("webgpu: the parity experiment (smoke preset) gives wasm's results: trainin
   assert.ok(caught.some((d) => d.startsWith("/rows")) && caught.some((d) => d.startsWith("/trained")), `a 1 % change is detected (${caught.length} numbers)`);
 });
 
-test("webgpu: Sum over a short last axis (sliced) and logsumexp over K unrolled equal wasm's; other reductions and AddN of many terms too", async (t) => {
+test("webgpu: Sum and Max over a short last axis (sliced) and logsumexp over K equal wasm's; other reductions and AddN of many terms too", async (t) => {
   if (unavailable) return t.skip(unavailable);
-  const { logSumExpSmallT } = await import("../../src/codes/gmm");
   const values = Array.from({ length: 4 * 5 * 3 }, (_, i) => Math.sin(i * 1.7) * 3);
   const compute = (backend: "wasm" | "webgpu") =>
     on(backend, async () => {
@@ -215,7 +214,9 @@ test("webgpu: Sum over a short last axis (sliced) and logsumexp over K unrolled 
         tf.sum(x, 2, true),
         tf.sum(x, 1),
         tf.sum(x),
-        backend === "webgpu" ? logSumExpSmallT(x) : tf.logSumExp(x, -1),
+        tf.logSumExp(x, -1),
+        tf.max(x, -1),
+        tf.max(x, 1),
         tf.tidy(() => tf.addN(Array.from({ length: 23 }, (_, i) => tf.mul(x, i + 1)))),
       ];
       const r = [];
